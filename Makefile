@@ -1,0 +1,37 @@
+# policybuilder: `make run` starts the app on http://127.0.0.1:5000, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+# Debian packages: what WeasyPrint needs to make PDFs, and what the tests add (browser, PDF tools, LibreOffice).
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils libreoffice-writer-nogui
+
+.PHONY: run test bench install system-run system-test clean
+
+$(BIN)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+system-run:
+	@PACKAGES="$(RUN_PACKAGES)" sh scripts/system-packages.sh
+
+system-test:
+	@PACKAGES="$(TEST_PACKAGES)" sh scripts/system-packages.sh
+
+run: system-run install
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+
+test: system-test install
+	$(BIN)/python -m pytest
+
+bench: system-test install
+	$(BIN)/python bench/render.py
+
+clean:
+	rm -rf $(VENV) instance/cache

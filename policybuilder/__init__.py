@@ -1,0 +1,44 @@
+"""policybuilder: write, approve and publish a protocol on online boundary-crossing behaviour."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .extensions import babel, db, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: safe defaults, then the environment, then ``config``."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=os.environ.get("POLICYBUILDER_INSTANCE", str(ROOT / "instance")),
+        template_folder=str(ROOT / "templates"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_object("policybuilder.config.Defaults")
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "policybuilder.sqlite")
+    app.config.from_prefixed_env("POLICYBUILDER")
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if config:
+        app.config.update(config)
+    from .config import ensure_secret_key
+
+    ensure_secret_key(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    babel.init_app(app, locale_selector=lambda: app.config["BABEL_DEFAULT_LOCALE"])
+
+    from . import schema_store, errors, wizard, documents
+
+    schema_store.init_app(app)
+    errors.init_app(app)
+    wizard.init_app(app)
+    documents.init_app(app)
+    return app

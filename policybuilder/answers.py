@@ -1,0 +1,125 @@
+"""What an organisation answered: validation, effective values and conditions.
+
+Answers are plain JSON: ``{"profile": {"name": "...", ...}, "procedure": {...}}``.
+A question that is absent takes its default wording; a question that is present
+but empty is a blank that the document marks as such.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .schema import Condition, Question, Schema, SchemaError, validate
+
+EMPTY = (None, "", [], {})
+
+
+class AnswersError(ValueError):
+    """The answers do not fit the schema; the message names the field and the problem."""
+
+
+def answers_json_schema(schema: Schema) -> dict:
+    """A JSON Schema for a whole answers document, generated from ``schema``."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            element.key: {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {q.id: _value_schema(q) for q in element.questions},
+            }
+            for element in schema.elements
+        },
+    }
+
+
+def _value_schema(question: Question) -> dict:
+    nullable = {"type": "null"}
+    if question.type in ("text", "textarea"):
+        value = {"type": "string", "maxLength": question.max_length or 20000}
+    elif question.type == "number":
+        value = {"type": "integer"}
+        if question.min is not None:
+            value["minimum"] = question.min
+        if question.max is not None:
+            value["maximum"] = question.max
+    elif question.type == "date":
+        value = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+    elif question.type == "yesno":
+        value = {"type": "boolean"}
+    elif question.type == "choice":
+        value = {"enum": [o.value for o in question.options]}
+    elif question.type == "multichoice":
+        value = {"type": "array", "uniqueItems": True, "items": {"enum": [o.value for o in question.options]}}
+    else:  # group
+        value = {
+            "type": "array",
+            "maxItems": question.max_items,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {f.id: _value_schema(f) for f in question.fields},
+            },
+        }
+    return {"anyOf": [value, nullable]}
+
+
+def validate_answers(schema: Schema, answers: Any) -> None:
+    """Raise AnswersError naming the first field that does not fit ``schema``."""
+    try:
+        validate(answers, answers_json_schema(schema), "answers")
+    except SchemaError as exc:
+        raise AnswersError(str(exc).removeprefix("answers: ")) from None
+
+
+def value(schema: Schema, answers: dict, ref: str, lang: str = "nl") -> Any:
+    """The effective answer to ``element.question``: the answer given, else the default."""
+    element_key, _, question_id = ref.partition(".")
+    given = answers.get(element_key, {})
+    if question_id in given:
+        return given[question_id]
+    return schema.question(ref).default_value(lang)
+
+
+def is_empty(answer: Any) -> bool:
+    """True for an unanswered value (None, empty text, empty list)."""
+    if isinstance(answer, str):
+        return not answer.strip()
+    return answer in EMPTY
+
+
+def holds(schema: Schema, answers: dict, condition: Condition) -> bool:
+    """Whether ``condition`` holds for these answers; an unanswered value fails every comparison."""
+    answer = value(schema, answers, condition.question)
+    if condition.op == "answered":
+        return not is_empty(answer)
+    if condition.op == "empty":
+        return is_empty(answer)
+    if is_empty(answer) and not isinstance(answer, bool):
+        return condition.op == "ne"
+    expected = condition.value
+    try:
+        return {
+            "eq": lambda: answer == expected,
+            "ne": lambda: answer != expected,
+            "lt": lambda: answer < expected,
+            "lte": lambda: answer <= expected,
+            "gt": lambda: answer > expected,
+            "gte": lambda: answer >= expected,
+            "in": lambda: answer in expected,
+            "contains": lambda: expected in answer,
+        }[condition.op]()
+    except TypeError:
+        return False
+
+
+def applies(schema: Schema, answers: dict, conditions) -> bool:
+    """True when every condition holds (no conditions: always)."""
+    return all(holds(schema, answers, c) for c in conditions)
+
+
+def missing(schema: Schema, answers: dict, element_key: str) -> list[Question]:
+    """The required questions of one element that have neither an answer nor a default."""
+    element = schema.element(element_key)
+    return [q for q in element.questions if q.required and is_empty(value(schema, answers, f"{element_key}.{q.id}"))]

@@ -1,0 +1,29 @@
+"""Safe defaults; the environment (POLICYBUILDER_*, DATABASE_URL) and tests override them."""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+
+class Defaults:
+    SECRET_KEY = None  # read from the environment or instance/secret_key, see ensure_secret_key
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+
+
+def ensure_secret_key(app: Flask) -> None:
+    """Use the configured secret key, else one kept in the instance folder (made once)."""
+    if app.config.get("SECRET_KEY"):
+        return
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32), encoding="utf-8")
+        path.chmod(0o600)
+    app.config["SECRET_KEY"] = path.read_text(encoding="utf-8").strip()

@@ -1,0 +1,259 @@
+"""The protocol's questions and clauses, loaded from the YAML files in ``schemas/``.
+
+This module knows nothing of Flask: the wizard, the document builder and the
+command line all read the same :class:`Schema`.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+ELEMENT_ORDER = (
+    "profile",
+    "procedure",
+    "contacts",
+    "external_support",
+    "communication",
+    "reactions",
+    "recovery",
+    "monitoring",
+    "learning",
+)
+PLACEHOLDER = re.compile(r"\{([a-z][a-z_]*)\.([a-z][a-z0-9_]*)\}")
+TEXT_TYPES = frozenset({"text", "textarea"})
+
+
+class SchemaError(ValueError):
+    """A schema file is missing, unreadable or does not match its JSON Schema."""
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of a step, or one field of a repeatable group."""
+
+    id: str
+    type: str
+    label: dict[str, str]
+    help: dict[str, str] = field(default_factory=dict)
+    blank: dict[str, str] = field(default_factory=dict)
+    required: bool = False
+    max_length: int | None = None
+    min: int | None = None
+    max: int | None = None
+    options: tuple[Option, ...] = ()
+    fields: tuple["Question", ...] = ()
+    max_items: int = 20
+    default: Any = None
+
+    def default_value(self, lang: str = "nl") -> Any:
+        """The default answer in ``lang`` (text defaults are per language)."""
+        if isinstance(self.default, dict):
+            return self.default.get(lang) or self.default.get("nl")
+        if self.type == "group" and self.default:
+            return [dict(row) for row in self.default]
+        return self.default
+
+    def option_label(self, value: str, lang: str = "nl") -> str:
+        """The label of the option ``value``, or the value itself if unknown."""
+        for option in self.options:
+            if option.value == value:
+                return text(option.label, lang)
+        return value
+
+
+@dataclass(frozen=True)
+class Condition:
+    question: str  # "element.question"
+    op: str
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    kind: str
+    heading: dict[str, str] | None = None
+    text: dict[str, str] | None = None
+    items: tuple[dict[str, str], ...] = ()
+    source: str | None = None
+    when: tuple[Condition, ...] = ()
+    basis: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Element:
+    """A wizard step and a chapter of the document."""
+
+    key: str
+    order: int
+    title: dict[str, str]
+    guidance: dict[str, str]
+    questions: tuple[Question, ...]
+    clauses: tuple[Clause, ...]
+    intro: dict[str, str] = field(default_factory=dict)
+
+    def question(self, question_id: str) -> Question:
+        """The question ``question_id``; KeyError if this element has none."""
+        for question in self.questions:
+            if question.id == question_id:
+                return question
+        raise KeyError(f"{self.key}.{question_id}")
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The profile and the eight elements, in wizard order."""
+
+    elements: tuple[Element, ...]
+
+    def element(self, key: str) -> Element:
+        """The element ``key``; KeyError if there is none."""
+        for element in self.elements:
+            if element.key == key:
+                return element
+        raise KeyError(key)
+
+    def question(self, ref: str) -> Question:
+        """The question named ``element.question``; KeyError if there is none."""
+        element_key, _, question_id = ref.partition(".")
+        return self.element(element_key).question(question_id)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(element.key for element in self.elements)
+
+
+def text(value: dict[str, str] | None, lang: str = "nl") -> str:
+    """The wording of ``value`` in ``lang``, falling back to Dutch."""
+    if not value:
+        return ""
+    return value.get(lang) or value["nl"]
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse one YAML file; a missing or malformed file raises SchemaError naming it."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except OSError as exc:
+        raise SchemaError(f"{path.name}: cannot be read ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise SchemaError(f"{path.name}: is not valid YAML ({exc})") from exc
+
+
+def validate(data: Any, json_schema: dict, name: str) -> None:
+    """Check ``data`` against ``json_schema``; SchemaError names the file and the field."""
+    validator = jsonschema.Draft202012Validator(json_schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is not None:
+        where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
+        raise SchemaError(f"{name}: field {where}: {error.message}")
+
+
+def load_json_schema(name: str, schema_dir: Path = SCHEMA_DIR) -> dict:
+    """Load one of the JSON Schemas kept in ``schemas/``."""
+    return json.loads((schema_dir / name).read_text(encoding="utf-8"))
+
+
+def load_schema(schema_dir: Path = SCHEMA_DIR) -> Schema:
+    """Load and validate the profile and the eight elements from ``schema_dir``."""
+    meta = load_json_schema("element.schema.json", schema_dir)
+    elements = []
+    for key in ELEMENT_ORDER:
+        path = schema_dir / "elements" / f"{key}.yaml"
+        data = read_yaml(path)
+        validate(data, meta, f"elements/{path.name}")
+        if data["key"] != key:
+            raise SchemaError(f"elements/{path.name}: field key: expected {key!r}, found {data['key']!r}")
+        elements.append(_element(data))
+    schema = Schema(tuple(sorted(elements, key=lambda element: element.order)))
+    _check_references(schema)
+    return schema
+
+
+def _question(data: dict) -> Question:
+    return Question(
+        id=data["id"],
+        type=data["type"],
+        label=data["label"],
+        help=data.get("help", {}),
+        blank=data.get("blank", {}),
+        required=data.get("required", False),
+        max_length=data.get("max_length"),
+        min=data.get("min"),
+        max=data.get("max"),
+        options=tuple(Option(o["value"], o["label"]) for o in data.get("options", ())),
+        fields=tuple(_question(f) for f in data.get("fields", ())),
+        max_items=data.get("max_items", 20),
+        default=data.get("default"),
+    )
+
+
+def _clause(data: dict) -> Clause:
+    return Clause(
+        id=data["id"],
+        kind=data["kind"],
+        heading=data.get("heading"),
+        text=data.get("text"),
+        items=tuple(data.get("items", ())),
+        source=data.get("source"),
+        when=tuple(Condition(c["q"], c["op"], c.get("value")) for c in data.get("when", ())),
+        basis=data.get("basis"),
+    )
+
+
+def _element(data: dict) -> Element:
+    return Element(
+        key=data["key"],
+        order=data["order"],
+        title=data["title"],
+        intro=data.get("intro", {}),
+        guidance=data["guidance"],
+        questions=tuple(_question(q) for q in data["questions"]),
+        clauses=tuple(_clause(c) for c in data["clauses"]),
+    )
+
+
+def _check_references(schema: Schema) -> None:
+    """Every placeholder, condition and table source must name a question that exists."""
+    for element in schema.elements:
+        where = f"elements/{element.key}.yaml"
+        seen: set[str] = set()
+        for question in element.questions:
+            if question.id in seen:
+                raise SchemaError(f"{where}: field questions: duplicate id {question.id!r}")
+            seen.add(question.id)
+        for clause in element.clauses:
+            if clause.id in seen:
+                raise SchemaError(f"{where}: field clauses: duplicate id {clause.id!r}")
+            seen.add(clause.id)
+            refs = [c.question for c in clause.when]
+            if clause.source:
+                refs.append(clause.source)
+                if _lookup(schema, clause.source, where, clause.id).type != "group":
+                    raise SchemaError(f"{where}: field clauses/{clause.id}/source: {clause.source} is not a group")
+            for wording in (clause.text, clause.heading, *clause.items):
+                for lang_text in (wording or {}).values():
+                    refs.extend(f"{e}.{q}" for e, q in PLACEHOLDER.findall(lang_text))
+            for ref in refs:
+                _lookup(schema, ref, where, clause.id)
+
+
+def _lookup(schema: Schema, ref: str, where: str, clause_id: str) -> Question:
+    try:
+        return schema.question(ref)
+    except KeyError:
+        raise SchemaError(f"{where}: field clauses/{clause_id}: unknown question {ref!r}") from None

@@ -1,0 +1,22 @@
+"""Loads the schema once at start-up so that a broken schema file stops the app."""
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+from .schema import Schema, load_schema
+
+
+def init_app(app: Flask) -> None:
+    """Load and validate ``schemas/``; a SchemaError names the file and the field."""
+    app.extensions["policybuilder.schema"] = load_schema(app.config.get("SCHEMA_DIR") or _default_dir())
+
+
+def _default_dir():
+    from .schema import SCHEMA_DIR
+
+    return SCHEMA_DIR
+
+
+def get_schema() -> Schema:
+    """The schema of the running application."""
+    return current_app.extensions["policybuilder.schema"]

@@ -1,0 +1,136 @@
+"""WTForms classes generated from the schema: one form per wizard step."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..schema import Question, Schema, text
+
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 5000}
+YES_NO = (("yes", _l("Ja")), ("no", _l("Nee")))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class StepForm(FlaskForm):
+    """Base of every step form: the revision the drafter started from."""
+
+    revision = HiddenField()
+
+
+def strip_control_chars(value: Any) -> Any:
+    """Drop invisible control characters (tab and newlines stay); CRLF becomes LF."""
+    if not isinstance(value, str):
+        return value
+    return CONTROL_CHARS.sub("", value.replace("\r\n", "\n"))
+
+
+def _field(question: Question, lang: str):
+    """One WTForms field for ``question``."""
+    label = text(question.label, lang)
+    description = text(question.help, lang)
+    validators = [Optional()]
+    common = {"label": label, "description": description, "validators": validators}
+    if question.type in ("text", "textarea"):
+        validators.append(Length(max=question.max_length or DEFAULT_MAX_LENGTH[question.type]))
+        cls = StringField if question.type == "text" else TextAreaField
+        return cls(filters=[strip_control_chars], **common)
+    if question.type == "number":
+        validators.append(NumberRange(min=question.min, max=question.max))
+        return IntegerField(**common)
+    if question.type == "date":
+        return DateField(**common)
+    if question.type == "yesno":
+        return RadioField(choices=YES_NO, **common)
+    choices = [(o.value, text(o.label, lang)) for o in question.options]
+    if question.type == "choice":
+        return RadioField(choices=choices, **common)
+    if question.type == "multichoice":
+        return MultiCheckboxField(choices=choices, **common)
+    row_form = type(f"Row_{question.id}", (Form,), {f.id: _field(f, lang) for f in question.fields})
+    return FieldList(FormField(row_form), label=label, description=description, max_entries=question.max_items)
+
+
+def step_form_classes(schema: Schema, langs=("nl", "fr")) -> dict[tuple[str, str], type[StepForm]]:
+    """The form class of every step in every language, keyed by (element key, language)."""
+    return {
+        (element.key, lang): type(
+            f"{element.key.title()}Form", (StepForm,), {q.id: _field(q, lang) for q in element.questions}
+        )
+        for element in schema.elements
+        for lang in langs
+    }
+
+
+def to_form_data(question: Question, answer: Any) -> Any:
+    """Turn a stored JSON answer into what the form field expects."""
+    if answer is None:
+        return None
+    if question.type == "date":
+        return _parse_date(answer)
+    if question.type == "yesno":
+        return "yes" if answer else "no"
+    if question.type == "group":
+        return [{f.id: to_form_data(f, row.get(f.id)) for f in question.fields} for row in answer]
+    return answer
+
+
+def from_form_data(question: Question, data: Any) -> Any:
+    """Turn a validated form field's data into the JSON answer we store."""
+    if question.type == "date":
+        return data.isoformat() if data else None
+    if question.type == "yesno":
+        return {"yes": True, "no": False}.get(data)
+    if question.type == "multichoice":
+        return list(data or [])
+    if question.type == "group":
+        rows = [{f.id: from_form_data(f, row.get(f.id)) for f in question.fields} for row in data]
+        return [row for row in rows if any(v not in (None, "") for v in row.values())]
+    return data
+
+
+def _parse_date(answer: str) -> date | None:
+    try:
+        return date.fromisoformat(answer)
+    except (TypeError, ValueError):
+        return None
+
+
+class NewProtocolForm(FlaskForm):
+    """Start a protocol: the organisation's name and sector."""
+
+    name = StringField(
+        _l("Naam van de organisatie"), filters=[strip_control_chars], validators=[DataRequired(), Length(max=200)]
+    )
+    sector = RadioField(_l("Sector"), validators=[InputRequired()])
+
+
+def new_protocol_form(schema: Schema, lang: str) -> NewProtocolForm:
+    """The start form, with the sectors of the profile question as choices."""
+    form = NewProtocolForm()
+    form.sector.choices = [(o.value, text(o.label, lang)) for o in schema.question("profile.sector").options]
+    return form

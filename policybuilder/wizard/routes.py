@@ -1,0 +1,194 @@
+"""Wizard views: validate, act, redirect."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import get_locale
+from sqlalchemy import select
+
+from ..answers import value
+from ..extensions import db
+from ..models import Organisation, Protocol, StaleRevision
+from ..schema import text
+from ..schema_store import get_schema
+from .forms import CONTROL_CHARS, StepForm, new_protocol_form, from_form_data, to_form_data
+from .progress import neighbour, step_states
+
+bp = Blueprint("wizard", __name__)
+
+
+def current_lang() -> str:
+    """The language of the content: Dutch unless French is selected."""
+    return "fr" if str(get_locale()).startswith("fr") else "nl"
+
+
+@bp.app_context_processor
+def wizard_helpers():
+    lang = current_lang()
+    return {"t": lambda wording: text(wording, lang), "display": lambda q, answer: display(q, answer, lang)}
+
+
+def display(question, answer, lang: str) -> str:
+    """An answer as plain text, for showing a stored version beside the typed one."""
+    if answer is None or answer == [] or answer == "":
+        return _("(leeg)")
+    if question.type == "yesno":
+        return _("Ja") if answer else _("Nee")
+    if question.type == "choice":
+        return question.option_label(answer, lang)
+    if question.type == "multichoice":
+        return ", ".join(question.option_label(v, lang) for v in answer)
+    if question.type == "group":
+        return "; ".join(" · ".join(str(v) for v in row.values() if v not in (None, "")) for row in answer)
+    return str(answer)
+
+
+@bp.get("/")
+def index():
+    protocols = db.session.scalars(select(Protocol).order_by(Protocol.updated_at.desc())).all()
+    return render_template("wizard/index.html", protocols=protocols, step_count=len(get_schema().keys))
+
+
+@bp.route("/protocols/new", methods=["GET", "POST"])
+def new():
+    form = new_protocol_form(get_schema(), current_lang())
+    if form.validate_on_submit():
+        organisation = Organisation(name=form.name.data, sector=form.sector.data)
+        protocol = Protocol(
+            organisation=organisation,
+            answers={"profile": {"name": form.name.data, "sector": form.sector.data}},
+            saved_steps=[],
+        )
+        db.session.add(protocol)
+        db.session.commit()
+        flash(_("Protocol aangemaakt. Begin met het profiel van je organisatie."))
+        return redirect(url_for("wizard.step", protocol_id=protocol.id, key="profile"))
+    _explain_expired(form)
+    return render_template("wizard/new.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/protocols/<int:protocol_id>/steps/<key>", methods=["GET", "POST"])
+def step(protocol_id: int, key: str):
+    schema = get_schema()
+    protocol = db.get_or_404(Protocol, protocol_id)
+    if key not in schema.keys:
+        abort(404)
+    element = schema.element(key)
+    form_class = current_app.extensions["policybuilder.forms"][(key, current_lang())]
+    if request.method == "GET":
+        form = form_class(data=_form_data(protocol, key), revision=protocol.revision)
+        if request.args.get("add") in {q.id for q in element.questions if q.type == "group"}:
+            form[request.args["add"]].append_entry()
+        _ensure_one_row(form, element)
+        return render_template("wizard/step.html", **_page(protocol, element, form))
+
+    form = form_class()
+    if not form.validate_on_submit():
+        _explain_expired(form)
+        _ensure_one_row(form, element)
+        return render_template("wizard/step.html", **_page(protocol, element, form)), 422
+    action = request.form.get("nav", "stay")
+    step_answers = _collect(element, form, action)
+    try:
+        protocol.save_step(key, step_answers, based_on=_int(form.revision.data))
+    except StaleRevision:
+        db.session.refresh(protocol)
+        form.revision.data, form.revision.raw_data = protocol.revision, None
+        return render_template("wizard/step.html", **_page(protocol, element, form, conflict=True)), 409
+    _report_saved(request.form, protocol, key)
+    return redirect(_target(protocol, key, action))
+
+
+@bp.get("/protocols/<int:protocol_id>/review")
+def review(protocol_id: int):
+    schema = get_schema()
+    protocol = db.get_or_404(Protocol, protocol_id)
+    return render_template(
+        "wizard/review.html", protocol=protocol, schema=schema, states=step_states(schema, protocol)
+    )
+
+
+def _page(protocol: Protocol, element, form: StepForm, conflict: bool = False) -> dict:
+    """Everything the step template shows."""
+    schema = get_schema()
+    return {
+        "protocol": protocol,
+        "element": element,
+        "form": form,
+        "states": step_states(schema, protocol),
+        "schema": schema,
+        "element_number": schema.keys.index(element.key) + 1,
+        "previous": neighbour(schema, element.key, -1),
+        "next": neighbour(schema, element.key, 1),
+        "stored": protocol.answers.get(element.key, {}) if conflict else None,
+    }
+
+
+def _form_data(protocol: Protocol, key: str) -> dict:
+    """The answers of one step as form data, with default wording where nothing was saved yet."""
+    schema = get_schema()
+    lang = current_lang()
+    return {
+        q.id: to_form_data(q, value(schema, protocol.answers, f"{key}.{q.id}", lang))
+        for q in schema.element(key).questions
+    }
+
+
+def _ensure_one_row(form: StepForm, element) -> None:
+    """Show at least one (empty) row for every repeatable group."""
+    for question in element.questions:
+        if question.type == "group" and not form[question.id].entries:
+            form[question.id].append_entry()
+
+
+def _collect(element, form: StepForm, action: str) -> dict:
+    """The step's answers from a validated form, minus a row the drafter removed."""
+    answers = {}
+    for question in element.questions:
+        data = form[question.id].data
+        if question.type == "group" and action.startswith(f"remove:{question.id}:"):
+            index = _int(action.rsplit(":", 1)[1])
+            data = [row for i, row in enumerate(data) if i != index]
+        answers[question.id] = from_form_data(question, data)
+    return answers
+
+
+def _target(protocol: Protocol, key: str, action: str) -> str:
+    """Where to go after a save: the chosen step, the review page, or back to this step."""
+    schema = get_schema()
+    if action.startswith("add:"):
+        return url_for("wizard.step", protocol_id=protocol.id, key=key, add=action[4:], _anchor=f"q-{action[4:]}")
+    offset = {"prev": -1, "next": 1}.get(action)
+    if action.startswith("goto:") and action[5:] in schema.keys:
+        return url_for("wizard.step", protocol_id=protocol.id, key=action[5:])
+    target = neighbour(schema, key, offset) if offset else key
+    if target is None or action == "review":
+        return url_for("wizard.review", protocol_id=protocol.id)
+    return url_for("wizard.step", protocol_id=protocol.id, key=target)
+
+
+def _report_saved(posted, protocol: Protocol, key: str) -> None:
+    """Tell the drafter the step was saved, and what still needs an answer."""
+    flash(_("Je antwoorden zijn bewaard."), "success")
+    if any(CONTROL_CHARS.search(v) for v in posted.values()):
+        flash(_("Onzichtbare stuurtekens (bijvoorbeeld uit een kopie uit een andere toepassing) werden verwijderd."))
+    state = next(s for s in step_states(get_schema(), protocol) if s.key == key)
+    if state.missing:
+        names = ", ".join(text(q.label, current_lang()) for q in state.missing)
+        flash(_("Nog in te vullen in deze stap: %(names)s. Je kan later verder; het overzicht toont wat ontbreekt.", names=names))
+
+
+def _explain_expired(form) -> None:
+    """An expired or missing CSRF token: say so; the typed text stays in the form."""
+    if form.errors.get("csrf_token"):
+        flash(
+            _("Dit formulier was verlopen (het stond lang open of de server werd herstart). Je tekst staat er nog: klik opnieuw op Opslaan."),
+            "error",
+        )
+
+
+def _int(raw) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return -1

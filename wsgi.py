@@ -1,0 +1,3 @@
+from policybuilder import create_app
+
+app = create_app()
