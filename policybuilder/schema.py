@@ -149,9 +149,9 @@ def read_yaml(path: Path) -> Any:
         with path.open(encoding="utf-8") as handle:
             return yaml.safe_load(handle)
     except OSError as exc:
-        raise SchemaError(f"{path.name}: cannot be read ({exc.strerror})") from exc
+        raise SchemaError(f"{path}: cannot be read ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
-        raise SchemaError(f"{path.name}: is not valid YAML ({exc})") from exc
+        raise SchemaError(f"{path}: is not valid YAML ({exc})") from exc
 
 
 def validate(data: Any, json_schema: dict, name: str) -> None:

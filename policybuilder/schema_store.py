@@ -1,20 +1,16 @@
 """Loads the schema once at start-up so that a broken schema file stops the app."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, current_app
 
-from .schema import Schema, load_schema
+from .schema import SCHEMA_DIR, Schema, load_schema
 
 
 def init_app(app: Flask) -> None:
     """Load and validate ``schemas/``; a SchemaError names the file and the field."""
-    app.extensions["policybuilder.schema"] = load_schema(app.config.get("SCHEMA_DIR") or _default_dir())
-
-
-def _default_dir():
-    from .schema import SCHEMA_DIR
-
-    return SCHEMA_DIR
+    app.extensions["policybuilder.schema"] = load_schema(Path(app.config.get("SCHEMA_DIR", SCHEMA_DIR)))
 
 
 def get_schema() -> Schema:
