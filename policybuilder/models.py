@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, ForeignKey, String, update
+from sqlalchemy import JSON, DateTime, ForeignKey, String, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
+
+
+Timestamp = DateTime(timezone=True)
 
 
 def utcnow() -> datetime:
@@ -17,7 +20,7 @@ class Organisation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     sector: Mapped[str] = mapped_column(String(40))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     protocols: Mapped[list["Protocol"]] = relationship(back_populates="organisation")
 
 
@@ -33,8 +36,8 @@ class Protocol(db.Model):
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     saved_steps: Mapped[list] = mapped_column(JSON, default=list)
     revision: Mapped[int] = mapped_column(default=1)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     organisation: Mapped[Organisation] = relationship(back_populates="protocols")
 
     @property
