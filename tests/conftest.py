@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from policybuilder import create_app
 from policybuilder.extensions import db
 from policybuilder.models import Organisation, Protocol
+
+from .forms import read_form
 
 
 @pytest.fixture
@@ -50,3 +53,22 @@ def make_protocol(app):
             return protocol.id
 
     return make
+
+
+@pytest.fixture
+def submit(client):
+    """Return a callable that opens a wizard page, changes some fields and posts it like a browser.
+
+    ``changes`` maps a field name to a new value (a list for several values, None to leave it out).
+    """
+
+    def post(url: str, changes: dict | None = None, nav: str = "stay", follow: bool = False):
+        page = client.get(url)
+        assert page.status_code == 200, page.status_code
+        fields = [(k, v) for k, v in read_form(page.get_data(as_text=True)) if k not in (changes or {})]
+        for name, new in (changes or {}).items():
+            values = new if isinstance(new, list) else [new]
+            fields.extend((name, v) for v in values if v is not None)
+        return client.post(url, data=MultiDict([*fields, ("nav", nav)]), follow_redirects=follow)
+
+    return post

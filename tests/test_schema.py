@@ -1,0 +1,81 @@
+"""The schema files: the real ones load, and a broken one stops the app with a precise message."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import yaml
+
+from policybuilder import create_app
+from policybuilder.schema import ELEMENT_ORDER, SCHEMA_DIR, SchemaError, load_schema
+
+
+@pytest.fixture
+def schema_copy(tmp_path):
+    """A writable copy of schemas/ and a helper to rewrite one element file."""
+    target = tmp_path / "schemas"
+    shutil.copytree(SCHEMA_DIR, target)
+
+    def edit(key: str, change) -> None:
+        path = target / "elements" / f"{key}.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    return target, edit
+
+
+def test_real_schema_has_the_profile_and_eight_elements_in_order():
+    schema = load_schema()
+    assert schema.keys == ELEMENT_ORDER
+    for element in schema.elements:
+        assert element.title["nl"] and element.guidance["nl"].strip()
+        assert element.questions, element.key
+
+
+def test_every_text_question_has_a_length_limit():
+    for element in load_schema().elements:
+        for question in element.questions:
+            for q in (question, *question.fields):
+                if q.type in ("text", "textarea"):
+                    assert q.max_length, f"{element.key}.{q.id}"
+
+
+def test_unknown_question_type_names_file_and_field(schema_copy):
+    target, edit = schema_copy
+    edit("procedure", lambda d: d["questions"][0].update(type="essay"))
+    with pytest.raises(SchemaError) as caught:
+        load_schema(target)
+    assert "elements/procedure.yaml" in str(caught.value)
+    assert "questions/0/type" in str(caught.value)
+
+
+def test_missing_label_names_the_field(schema_copy):
+    target, edit = schema_copy
+    edit("contacts", lambda d: d["questions"][1].pop("label"))
+    with pytest.raises(SchemaError, match=r"elements/contacts.yaml: field questions/1: 'label' is a required property"):
+        load_schema(target)
+
+
+def test_placeholder_to_unknown_question_is_refused(schema_copy):
+    target, edit = schema_copy
+    edit("learning", lambda d: d["clauses"].append({"id": "extra", "kind": "paragraph", "text": {"nl": "Zie {learning.nope}"}}))
+    with pytest.raises(SchemaError, match=r"elements/learning.yaml: field clauses/extra: unknown question 'learning.nope'"):
+        load_schema(target)
+
+
+def test_invalid_yaml_and_missing_file_are_named(schema_copy):
+    target, _ = schema_copy
+    (target / "elements" / "recovery.yaml").write_text("key: [unclosed", encoding="utf-8")
+    with pytest.raises(SchemaError, match=r"recovery.yaml: is not valid YAML"):
+        load_schema(target)
+    (target / "elements" / "recovery.yaml").unlink()
+    with pytest.raises(SchemaError, match=r"recovery.yaml: cannot be read"):
+        load_schema(target)
+
+
+def test_broken_schema_stops_the_app(schema_copy, tmp_path):
+    target, edit = schema_copy
+    edit("monitoring", lambda d: d.pop("guidance"))
+    with pytest.raises(SchemaError, match="elements/monitoring.yaml"):
+        create_app({"SCHEMA_DIR": str(target), "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})

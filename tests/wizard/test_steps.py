@@ -1,0 +1,165 @@
+"""The wizard through the test client: start, every step, the review page, persistence."""
+from __future__ import annotations
+
+import pytest
+
+from policybuilder import create_app
+from policybuilder.extensions import db
+from policybuilder.models import Protocol
+from policybuilder.schema import ELEMENT_ORDER, load_schema
+
+SCHEMA = load_schema()
+REQUIRED_PROFILE = {
+    "worker_count": "64",
+    "has_cpbw": "yes",
+    "has_union_delegation": "no",
+    "external_service": "IDEWE",
+    "internal_advisor": "Sofie Claes",
+}
+
+
+def stored(app, protocol_id: int) -> Protocol:
+    with app.app_context():
+        protocol = db.session.get(Protocol, protocol_id)
+        db.session.expunge(protocol)
+        return protocol
+
+
+def step_url(protocol_id: int, key: str) -> str:
+    return f"/protocols/{protocol_id}/steps/{key}"
+
+
+def test_start_page_lists_protocols_and_offers_a_new_one(client, make_protocol):
+    assert "Er zijn nog geen protocollen" in client.get("/").get_data(as_text=True)
+    make_protocol(name="VZW Zonnebloem")
+    page = client.get("/").get_data(as_text=True)
+    assert "VZW Zonnebloem" in page and 'href="/protocols/new"' in page
+
+
+def test_new_protocol_needs_a_name(client, submit):
+    response = submit("/protocols/new", {"name": "   ", "sector": "welfare"})
+    assert response.status_code == 422
+    assert "Dit veld is verplicht" in response.get_data(as_text=True)
+
+
+def test_new_protocol_starts_at_the_profile(app, client, submit):
+    response = submit("/protocols/new", {"name": "CAW Oost", "sector": "welfare"})
+    assert response.status_code == 302 and response.location.endswith("/steps/profile")
+    page = client.get(response.location).get_data(as_text=True)
+    assert 'value="CAW Oost"' in page
+    assert "Stap 1 van 10" in page
+
+
+@pytest.mark.parametrize("key", ELEMENT_ORDER)
+def test_each_step_shows_guidance_default_wording_and_saves(app, client, submit, make_protocol, key):
+    protocol_id = make_protocol()
+    element = SCHEMA.element(key)
+    page = client.get(step_url(protocol_id, key)).get_data(as_text=True)
+    assert f"Stap {ELEMENT_ORDER.index(key) + 1} van 10" in page
+    assert "Hulp bij deze stap" in page
+    first_paragraph = element.guidance["nl"].strip().split("\n\n")[0]
+    assert first_paragraph.split()[0] in page
+    textarea = next((q for q in element.questions if q.type == "textarea" and q.default), None)
+    if textarea:
+        assert textarea.default["nl"].split("\n")[0].strip()[:40] in page.replace("&#34;", '"').replace("&#39;", "'")
+    response = submit(step_url(protocol_id, key), nav="next")
+    assert response.status_code == 302
+    protocol = stored(app, protocol_id)
+    assert key in protocol.saved_steps and protocol.revision == 2
+    assert set(protocol.answers[key]) == {q.id for q in element.questions}
+
+
+def test_full_walk_reaches_a_complete_review(app, client, submit, make_protocol):
+    protocol_id = make_protocol()
+    url = step_url(protocol_id, "profile")
+    for key in ELEMENT_ORDER:
+        element = SCHEMA.element(key)
+        changes = dict(REQUIRED_PROFILE) if key == "profile" else {}
+        changes.update(fill_required(element))
+        response = submit(step_url(protocol_id, key), changes, nav="next")
+        assert response.status_code == 302, (key, response.get_data(as_text=True)[:2000])
+        url = response.location
+    assert url.endswith(f"/protocols/{protocol_id}/review")
+    review = client.get(url).get_data(as_text=True)
+    assert "Alle stappen zijn bewaard en alle verplichte antwoorden zijn ingevuld." in review
+    assert "Stap 10 van 10" in review
+
+
+def fill_required(element) -> dict:
+    """Form values for every required question of ``element`` that has no default yet."""
+    values = {}
+    for question in element.questions:
+        if not question.required or question.default not in (None, "", []):
+            continue
+        if question.type == "group":
+            for field in question.fields:
+                values[f"{question.id}-0-{field.id}"] = sample(field)
+        elif question.id not in REQUIRED_PROFILE:
+            values[question.id] = sample(question)
+    return values
+
+
+def sample(question) -> str:
+    return {
+        "number": str(question.min or 1),
+        "date": "2027-01-15",
+        "yesno": "yes",
+        "choice": question.options[0].value if question.options else "",
+        "multichoice": question.options[0].value if question.options else "",
+    }.get(question.type, "Voorbeeld")
+
+
+def test_review_lists_missing_required_answers_with_links(client, make_protocol):
+    protocol_id = make_protocol()
+    page = client.get(f"/protocols/{protocol_id}/review").get_data(as_text=True)
+    assert "Aantal werknemers" in page
+    assert f'href="/protocols/{protocol_id}/steps/profile#q-worker_count"' in page
+    assert "Nog niet bewaard" in page
+
+
+def test_saving_with_required_fields_empty_keeps_the_text_and_says_what_is_missing(app, submit, make_protocol):
+    protocol_id = make_protocol()
+    response = submit(step_url(protocol_id, "profile"), {"sites": "Kerkstraat 1, Gent", "worker_count": ""}, follow=True)
+    page = response.get_data(as_text=True)
+    assert "Je antwoorden zijn bewaard." in page
+    assert "Nog in te vullen" in page and "Aantal werknemers" in page
+    assert stored(app, protocol_id).answers["profile"]["sites"] == "Kerkstraat 1, Gent"
+
+
+def test_back_and_next_keep_what_was_typed(client, submit, make_protocol):
+    protocol_id = make_protocol()
+    submit(step_url(protocol_id, "profile"), {"sites": "Vestiging Aalst"}, nav="next")
+    response = submit(step_url(protocol_id, "procedure"), nav="prev")
+    assert response.location.endswith("/steps/profile")
+    assert "Vestiging Aalst" in client.get(response.location).get_data(as_text=True)
+
+
+def test_answers_survive_an_app_restart(app, submit, make_protocol):
+    protocol_id = make_protocol()
+    submit(step_url(protocol_id, "profile"), {"sites": "Blijft bewaard 123"})
+    again = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    page = again.test_client().get(step_url(protocol_id, "profile")).get_data(as_text=True)
+    assert "Blijft bewaard 123" in page
+
+
+def test_progress_marks_complete_steps(client, submit, make_protocol):
+    protocol_id = make_protocol()
+    submit(step_url(protocol_id, "profile"), REQUIRED_PROFILE)
+    page = client.get(step_url(protocol_id, "procedure")).get_data(as_text=True)
+    assert '<li class="complete">' in page
+    assert "(volledig)" in page
+
+
+def test_group_rows_can_be_added_and_removed(app, client, submit, make_protocol):
+    key, question = next((e.key, q) for e in SCHEMA.elements for q in e.questions if q.type == "group")
+    field = next(f for f in question.fields if f.type in ("text", "textarea"))
+    protocol_id = make_protocol()
+    response = submit(step_url(protocol_id, key), {f"{question.id}-0-{field.id}": "Eerste rij"}, nav=f"add:{question.id}")
+    assert f"add={question.id}" in response.location
+    page = client.get(response.location).get_data(as_text=True)
+    rows = len(stored(app, protocol_id).answers[key][question.id])
+    assert f'name="{question.id}-{rows}-{field.id}"' in page
+    response = submit(step_url(protocol_id, key), nav=f"remove:{question.id}:0")
+    remaining = stored(app, protocol_id).answers[key][question.id]
+    assert len(remaining) == rows - 1
+    assert all(row.get(field.id) != "Eerste rij" for row in remaining)
