@@ -6,6 +6,7 @@ but empty is a blank that the document marks as such.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from .schema import Condition, Question, Schema, SchemaError, validate
@@ -119,7 +120,24 @@ def applies(schema: Schema, answers: dict, conditions) -> bool:
     return all(holds(schema, answers, c) for c in conditions)
 
 
-def missing(schema: Schema, answers: dict, element_key: str) -> list[Question]:
-    """The required questions of one element that have neither an answer nor a default."""
-    element = schema.element(element_key)
-    return [q for q in element.questions if q.required and is_empty(value(schema, answers, f"{element_key}.{q.id}"))]
+@dataclass(frozen=True)
+class Gap:
+    """A required answer still missing; for a group, the rows (from 1) lacking a required field."""
+
+    question: Question
+    rows: tuple[int, ...] = ()
+
+
+def missing(schema: Schema, answers: dict, element_key: str) -> list[Gap]:
+    """The required answers of one element that are still empty (defaults count as answers)."""
+    gaps = []
+    for question in schema.element(element_key).questions:
+        answer = value(schema, answers, f"{element_key}.{question.id}")
+        if question.required and is_empty(answer):
+            gaps.append(Gap(question))
+        elif question.type == "group" and answer:
+            required = [f.id for f in question.fields if f.required]
+            rows = tuple(n for n, row in enumerate(answer, 1) if any(is_empty(row.get(f)) for f in required))
+            if rows:
+                gaps.append(Gap(question, rows))
+    return gaps

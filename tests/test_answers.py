@@ -50,8 +50,17 @@ def test_conditions(schema):
 
 
 def test_missing_lists_required_questions_without_answer_or_default(schema):
-    ids = [q.id for q in missing(schema, {"profile": {"name": "VZW Test"}}, "profile")]
+    ids = [gap.question.id for gap in missing(schema, {"profile": {"name": "VZW Test"}}, "profile")]
     assert "name" not in ids and "worker_count" in ids
     filled = {"profile": {"name": "X", "worker_count": 5, "has_cpbw": True, "has_union_delegation": False,
                           "external_service": "IDEWE", "internal_advisor": "An Peeters"}}
-    assert [q.id for q in missing(schema, filled, "profile") if q.id in filled["profile"]] == []
+    assert [g.question.id for g in missing(schema, filled, "profile") if g.question.id in filled["profile"]] == []
+
+
+def test_missing_names_the_group_rows_that_lack_a_required_field(schema):
+    group = next(q for e in schema.elements for q in e.questions if q.type == "group" and any(f.required for f in q.fields))
+    element = next(e for e in schema.elements if group in e.questions)
+    full = {f.id: "x" for f in group.fields}
+    lacking = {**full, next(f.id for f in group.fields if f.required): ""}
+    gaps = missing(schema, {element.key: {group.id: [full, lacking, full]}}, element.key)
+    assert [(g.question.id, g.rows) for g in gaps if g.question.id == group.id] == [(group.id, (2,))]

@@ -15,6 +15,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -26,7 +27,7 @@ from ..schema import Question, Schema, text
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 5000}
-YES_NO = (("yes", _l("Ja")), ("no", _l("Nee")))
+YES_NO = (SelectChoice("yes", _l("Ja")), SelectChoice("no", _l("Nee")))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -66,7 +67,7 @@ def _field(question: Question, lang: str):
         return DateField(**common)
     if question.type == "yesno":
         return RadioField(choices=YES_NO, **common)
-    choices = [(o.value, text(o.label, lang)) for o in question.options]
+    choices = [SelectChoice(o.value, text(o.label, lang)) for o in question.options]
     if question.type == "choice":
         return RadioField(choices=choices, **common)
     if question.type == "multichoice":
@@ -132,5 +133,5 @@ class NewProtocolForm(FlaskForm):
 def new_protocol_form(schema: Schema, lang: str) -> NewProtocolForm:
     """The start form, with the sectors of the profile question as choices."""
     form = NewProtocolForm()
-    form.sector.choices = [(o.value, text(o.label, lang)) for o in schema.question("profile.sector").options]
+    form.sector.choices = [SelectChoice(o.value, text(o.label, lang)) for o in schema.question("profile.sector").options]
     return form

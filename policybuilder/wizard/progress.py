@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..answers import missing
+from ..answers import Gap, missing
 from ..models import Protocol
-from ..schema import Question, Schema
+from ..schema import Schema
 
 
 @dataclass(frozen=True)
@@ -13,7 +13,7 @@ class StepState:
     key: str
     number: int
     saved: bool
-    missing: tuple[Question, ...]
+    missing: tuple[Gap, ...]
 
     @property
     def complete(self) -> bool:

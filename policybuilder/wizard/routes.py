@@ -1,9 +1,11 @@
 """Wizard views: validate, act, redirect."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from sqlalchemy import select
 
 from ..answers import value
@@ -38,6 +40,8 @@ def display(question, answer, lang: str) -> str:
         return question.option_label(answer, lang)
     if question.type == "multichoice":
         return ", ".join(question.option_label(v, lang) for v in answer)
+    if question.type == "date":
+        return format_date(date.fromisoformat(answer), "dd/MM/yyyy")
     if question.type == "group":
         return "; ".join(" · ".join(str(v) for v in row.values() if v not in (None, "")) for row in answer)
     return str(answer)
@@ -94,6 +98,7 @@ def step(protocol_id: int, key: str):
     except StaleRevision:
         db.session.refresh(protocol)
         form.revision.data, form.revision.raw_data = protocol.revision, None
+        _ensure_one_row(form, element)
         return render_template("wizard/step.html", **_page(protocol, element, form, conflict=True)), 409
     _report_saved(request.form, protocol, key)
     return redirect(_target(protocol, key, action))
@@ -174,8 +179,10 @@ def _report_saved(posted, protocol: Protocol, key: str) -> None:
         flash(_("Onzichtbare stuurtekens (bijvoorbeeld uit een kopie uit een andere toepassing) werden verwijderd."))
     state = next(s for s in step_states(get_schema(), protocol) if s.key == key)
     if state.missing:
-        names = ", ".join(text(q.label, current_lang()) for q in state.missing)
-        flash(_("Nog in te vullen in deze stap: %(names)s. Je kan later verder; het overzicht toont wat ontbreekt.", names=names))
+        lang = current_lang()
+        names = ", ".join(text(gap.question.label, lang) for gap in state.missing)
+        title = text(get_schema().element(key).title, lang)
+        flash(_("Nog in te vullen in de stap “%(step)s”: %(names)s. Je kan later verder; het overzicht toont wat ontbreekt.", step=title, names=names))
 
 
 def _explain_expired(form) -> None:

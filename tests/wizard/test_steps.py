@@ -39,7 +39,7 @@ def test_start_page_lists_protocols_and_offers_a_new_one(client, make_protocol):
 def test_new_protocol_needs_a_name(client, submit):
     response = submit("/protocols/new", {"name": "   ", "sector": "welfare"})
     assert response.status_code == 422
-    assert "Dit veld is verplicht" in response.get_data(as_text=True)
+    assert "Dit veld is vereist" in response.get_data(as_text=True)
 
 
 def test_new_protocol_starts_at_the_profile(app, client, submit):
@@ -89,11 +89,13 @@ def fill_required(element) -> dict:
     """Form values for every required question of ``element`` that has no default yet."""
     values = {}
     for question in element.questions:
-        if not question.required or question.default not in (None, "", []):
-            continue
         if question.type == "group":
-            for field in question.fields:
-                values[f"{question.id}-0-{field.id}"] = sample(field)
+            for row, defaults in enumerate(question.default or [{}]):
+                for field in question.fields:
+                    if field.required and not defaults.get(field.id):
+                        values[f"{question.id}-{row}-{field.id}"] = sample(field)
+        elif not question.required or question.default not in (None, "", []):
+            continue
         elif question.id not in REQUIRED_PROFILE:
             values[question.id] = sample(question)
     return values
