@@ -1,0 +1,149 @@
+"""Benchmark of the document pipeline on examples/full.json; each figure is printed beside its target.
+
+Run with `make bench` (.venv/bin/python bench/render.py). Not part of CI's pass/fail.
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from policybuilder.document import DocumentMeta, Style, build_document, render_docx, render_html, render_pdf  # noqa: E402
+from policybuilder.document import pdf as pdf_module  # noqa: E402
+from policybuilder.schema import load_schema  # noqa: E402
+
+ANSWERS = json.loads((ROOT / "examples" / "full.json").read_text(encoding="utf-8"))
+META = DocumentMeta(organisation="", version_label="concept 1", date=date(2025, 1, 1))
+
+
+def timings(function, runs: int) -> list[float]:
+    """Milliseconds of ``runs`` warm calls (one call first to warm up)."""
+    function()
+    result = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        result.append((time.perf_counter() - started) * 1000)
+    return result
+
+
+def report(label: str, values: list[float], target: float | None = None) -> None:
+    """Print median and p95 beside the target."""
+    ordered = sorted(values)
+    median, p95 = statistics.median(ordered), ordered[max(0, round(0.95 * len(ordered)) - 1)]
+    verdict = "" if target is None else ("  ok" if median < target else "  OVER TARGET")
+    goal = f"target < {target:.0f} ms" if target else ""
+    print(f"{label:<38} median {median:8.1f} ms   p95 {p95:8.1f} ms   {goal}{verdict}")
+
+
+def one_pdf(_index: int) -> int:
+    """Build and render one PDF in a worker process; returns its size."""
+    return len(render_pdf(build_document(load_schema(), ANSWERS, META), Style()))
+
+
+def peak_memory_of_one_pdf() -> tuple[float, float]:
+    """(peak RSS, RSS before the render) in MB of a fresh process that renders one PDF."""
+    code = (
+        "import resource, sys; sys.path.insert(0, %r); import bench.render as b; "
+        "before = int(open('/proc/self/statm').read().split()[1]) * resource.getpagesize() / 2**20; "
+        "b.one_pdf(0); print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, before)"
+    ) % str(ROOT)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    peak, before = map(float, out.split())
+    return peak, before
+
+
+def download_timings(runs: int) -> list[float]:
+    """A second download of an unchanged draft through the Flask route (cache warm)."""
+    from policybuilder import create_app
+    from policybuilder.extensions import db
+    from policybuilder.models import Membership, Organisation, Protocol, User
+
+    folder = Path(tempfile.mkdtemp())
+    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}", "DOCUMENT_CACHE_DIR": str(folder / "cache")})
+    with app.app_context():
+        db.create_all()
+        organisation = Organisation(name="vzw De Klimop", sector="youth_care")
+        db.session.add(organisation)
+        db.session.flush()
+        user = User(email="bench@example.be", name="Bench")
+        user.set_password("een lang genoeg wachtwoord")
+        user.memberships = [Membership(organisation_id=organisation.id, role="drafter")]
+        protocol = Protocol(organisation_id=organisation.id, answers=ANSWERS, saved_steps=[])
+        db.session.add_all([user, protocol])
+        db.session.commit()
+        user_id, url = user.id, f"/protocols/{protocol.id}/download/pdf"
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = str(user_id), True
+    assert client.get(url).status_code == 200
+    result = timings(lambda: client.get(url).data, runs)
+    shutil.rmtree(folder)
+    return result
+
+
+def libreoffice_timings(docx_bytes: bytes, runs: int) -> list[float]:
+    """`soffice --headless --convert-to pdf` of the same .docx, each run a new process (profile kept warm)."""
+    folder = Path(tempfile.mkdtemp())
+    source = folder / "protocol.docx"
+    source.write_bytes(docx_bytes)
+    command = ["soffice", f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(source)]
+    result = timings(lambda: subprocess.run(command, capture_output=True, check=True), runs)
+    shutil.rmtree(folder)
+    return result
+
+
+def main() -> None:
+    """Run every measurement and print it beside its target."""
+    schema = load_schema()
+    doc = build_document(schema, ANSWERS, META)
+    style = Style()
+    pages = len(__import__("pypdf").PdfReader(__import__("io").BytesIO(render_pdf(doc, style))).pages)
+    print(f"examples/full.json: {pages} PDF pages, {os.cpu_count()} cores, WeasyPrint PDF/UA-1 with tags\n")
+
+    report("build_document", timings(lambda: build_document(schema, ANSWERS, META), 50))
+    report("render_docx", timings(lambda: render_docx(doc, style), 30), 60)
+    report("render_html (preview)", timings(lambda: render_html(doc, style, fragment=True), 50), 20)
+    pdf_times = timings(lambda: render_pdf(doc, style), 15)
+    report("render_pdf (tagged, PDF/UA-1)", pdf_times, 550)
+    untagged = dict(pdf_module.PDF_OPTIONS)
+    pdf_module.PDF_OPTIONS.clear()
+    report("render_pdf without tags (cost of tags)", timings(lambda: render_pdf(doc, style), 10))
+    pdf_module.PDF_OPTIONS.update(untagged)
+    report("second download, unchanged (cache)", download_timings(50), 10)
+
+    if shutil.which("soffice"):
+        office = libreoffice_timings(render_docx(doc, style), 5)
+        report("LibreOffice headless .docx -> .pdf", office)
+        ratio = statistics.median(pdf_times) / statistics.median(office)
+        print(f"{'PDF / LibreOffice (median)':<38} ratio {ratio:7.2f}        target < 1.00  {'ok' if ratio < 1 else 'OVER TARGET'}")
+    else:
+        print("LibreOffice headless: soffice not found, comparison skipped")
+
+    peak, before = peak_memory_of_one_pdf()
+    print(f"{'peak memory, one PDF (fresh process)':<38} {peak:7.1f} MB (RSS before render {before:.1f} MB)   target < 150 MB  {'ok' if peak < 150 else 'OVER TARGET'}")
+
+    workers = os.cpu_count() or 1
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        sizes = list(pool.map(one_pdf, range(100)))
+    elapsed = time.perf_counter() - started
+    rate, target = len(sizes) / elapsed, 1.5 * workers
+    print(f"{'100 PDFs on all cores':<38} {elapsed:7.1f} s = {rate:.2f} documents/s on {workers} cores   target >= {target:.1f}/s  {'ok' if rate >= target else 'UNDER TARGET'}")
+    print(f"\nmax RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,255 @@
+"""Turn a schema, the answers and the version's facts into a :class:`Document` (no I/O)."""
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date
+from typing import Any
+
+from ..answers import applies, is_empty, value
+from ..schema import PLACEHOLDER, Clause, Question, Schema, text
+from .errors import TemplateError
+from .model import (
+    BulletList,
+    ControlBlock,
+    Document,
+    DocumentMeta,
+    Heading,
+    Inline,
+    NoteBox,
+    NumberedList,
+    Paragraph,
+    Run,
+    Section,
+    Table,
+    plain,
+)
+from .texts import Block, DocumentTexts, Part, load_texts
+
+EMPHASIS = re.compile(r"\*\*(?P<bold>.+?)\*\*|\*(?P<italic>[^*\s][^*]*?)\*")
+
+
+def format_date(day: date | str | None) -> str:
+    """A date the Belgian way: dd/mm/yyyy (ISO strings are accepted)."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def build_document(
+    schema: Schema, answers: dict, meta: DocumentMeta, lang: str = "nl", template: DocumentTexts | None = None
+) -> Document:
+    """The whole protocol for ``answers``; ``template`` is the document texts (None: the shipped ones)."""
+    return _Builder(schema, answers, lang, template or load_texts()).document(meta)
+
+
+class _Builder:
+    def __init__(self, schema: Schema, answers: dict, lang: str, texts: DocumentTexts):
+        self.schema, self.answers, self.lang, self.texts = schema, answers, lang, texts
+        self.labels = {key: text(wording, lang) for key, wording in texts.labels.items()}
+
+    # -- the whole document ------------------------------------------------------------
+    def document(self, meta: DocumentMeta) -> Document:
+        if not meta.organisation.strip():
+            meta = dataclasses.replace(meta, organisation=plain(self.fill({"nl": "{profile.name}"})))
+        title = meta.title or text(self.texts.title, self.lang)
+        meta = dataclasses.replace(meta, title=title)
+        sections = [self.intro(), *self.chapters(), *self.annexes()]
+        if any(run.placeholder for section in sections for run in _runs(section.blocks)):
+            intro = sections[0]
+            note = NoteBox((Run(self.labels["placeholder_note"]),))
+            sections[0] = dataclasses.replace(intro, blocks=(note, *intro.blocks))
+        status = self.labels["status_draft" if meta.is_draft else "status_approved"]
+        cover = (
+            (self.labels["organisation"], (Run(meta.organisation),)),
+            (self.labels["version"].capitalize(), (Run(meta.version_label),)),
+            (self.labels["date"], self.when(meta.date)),
+            (self.labels["status"], (Run(status),)),
+        )
+        return Document(
+            lang=self.lang,
+            title=title,
+            meta=meta,
+            cover_lines=cover,
+            control=self.control(meta, status),
+            sections=tuple(sections),
+            labels={**self.labels, "cover_text": text(self.texts.cover_text, self.lang)},
+        )
+
+    def control(self, meta: DocumentMeta, status: str) -> ControlBlock:
+        labels = self.labels
+        approver = ", ".join(part for part in (meta.approved_by_name, meta.approved_by_function) if part)
+        drafter = (Run(meta.drafted_by),) if meta.drafted_by else self.from_answers("drafted_by", labels["blank_drafter"])
+        review = self.when(meta.next_review_date) if meta.next_review_date else self.from_answers("next_review", labels["blank_date"])
+        body = meta.consultation_body or self.consultation_body()
+        rows = (
+            (labels["version"].capitalize(), (Run(meta.version_label),)),
+            (labels["date"], self.when(meta.date)),
+            (labels["status"], (Run(status),)),
+            (labels["drafted_by"], drafter),
+            (labels["approved_by"], (Run(approver),) if approver else self.blank(labels["blank_approver"])),
+            (labels["consultation"], (Run(f"{body}, "), *self.when(meta.consultation_date))),
+            (labels["in_force"], self.when(meta.in_force_date)),
+            (labels["next_review"], review),
+            (labels["replaces"], (Run(meta.replaces_version or labels["first_version"]),)),
+        )
+        return ControlBlock(labels["control_title"], rows)
+
+    def from_answers(self, key: str, blank: str) -> Inline:
+        """A control-block value taken from the answers as document.yaml says, else a placeholder."""
+        wording = self.texts.control.get(key)
+        return self.fill(wording) if wording else self.blank(blank)
+
+    def consultation_body(self) -> str:
+        if value(self.schema, self.answers, "profile.has_cpbw") is True:
+            return self.labels["body_cpbw"]
+        if value(self.schema, self.answers, "profile.has_union_delegation") is True:
+            return self.labels["body_union"]
+        return self.labels["body_workers"]
+
+    def intro(self) -> Section:
+        profile = self.schema.element("profile")
+        blocks = [Paragraph(self.fill(profile.intro))] if profile.intro else []
+        blocks += self.clause_blocks(profile.clauses, "intro")
+        blocks += self.clause_blocks(self.texts.intro.blocks, "intro-text")
+        return Section("intro", text(self.texts.intro.title, self.lang), tuple(blocks), kind="intro")
+
+    def chapters(self) -> list[Section]:
+        sections = []
+        for element in self.schema.elements:
+            if element.key == "profile":
+                continue
+            blocks = [Paragraph(self.fill(element.intro))] if element.intro else []
+            blocks += self.clause_blocks(element.clauses, element.key)
+            sections.append(Section(f"ch-{element.key}", text(element.title, self.lang), tuple(blocks)))
+        return sections
+
+    def annexes(self) -> list[Section]:
+        return [self.annex(number, part) for number, part in enumerate(self.texts.annexes, start=1)]
+
+    def annex(self, number: int, part: Part) -> Section:
+        title = f"{self.labels['annex']} {number}. {text(part.title, self.lang)}"
+        blocks = self.clause_blocks(part.blocks, part.id)
+        return Section(f"annex-{part.id}", title, tuple(blocks), kind="annex", keep_on_one_page=part.one_page)
+
+    # -- clauses -------------------------------------------------------------------------
+    def clause_blocks(self, clauses, prefix: str) -> list:
+        blocks: list = []
+        for number, clause in enumerate(clauses, start=1):
+            if not applies(self.schema, self.answers, clause.when):
+                continue
+            if clause.heading:
+                blocks.append(Heading(2, plain(self.fill(clause.heading)), f"{prefix}-{number}"))
+            blocks.append(self.clause_block(clause))
+        return blocks
+
+    def clause_block(self, clause: Clause | Block):
+        if clause.kind == "paragraph":
+            return Paragraph(self.fill(clause.text))
+        if clause.kind == "note":
+            return NoteBox(self.fill(clause.text))
+        if clause.kind in ("bullets", "numbered"):
+            items = tuple(self.fill(item) for item in clause.items)
+            return BulletList(items) if clause.kind == "bullets" else NumberedList(items)
+        if isinstance(clause, Block) and not clause.source:
+            rows = tuple(tuple(self.fill(cell) if cell else () for cell in row) for row in clause.rows)
+            headers = tuple(text(column, self.lang) for column in clause.columns)
+            return Table(headers, rows, clause.widths, form=clause.form)
+        return self.group_table(clause)
+
+    def group_table(self, clause: Clause | Block) -> Table:
+        """The rows of the group ``clause.source``, one column per field (or per listed field)."""
+        try:
+            group = self.schema.question(clause.source)
+        except KeyError:
+            raise TemplateError(f"table source {clause.source}: there is no such question") from None
+        by_id = {f.id: f for f in group.fields}
+        wanted = getattr(clause, "fields", ()) or tuple(by_id)
+        if unknown := [name for name in wanted if name not in by_id]:
+            raise TemplateError(f"table source {clause.source}: no field {unknown[0]!r}")
+        fields = [by_id[name] for name in wanted]
+        headers = tuple(text(f.label, self.lang) for f in fields)
+        answer = value(self.schema, self.answers, clause.source, self.lang) or ()
+        rows = [row for row in answer if not all(is_empty(row.get(f.id)) for f in fields)]
+        if not rows:
+            return Table(headers, (tuple(self.blank(self.blank_name(f)) for f in fields),), getattr(clause, "widths", ()))
+        cells = tuple(tuple(self.answer_runs(f, row.get(f.id)) for f in fields) for row in rows)
+        return Table(headers, cells, getattr(clause, "widths", ()))
+
+    # -- wording and answers -------------------------------------------------------------
+    def fill(self, wording: dict[str, str] | None) -> Inline:
+        """Wording in the document's language with emphasis applied and placeholders filled."""
+        source = text(wording, self.lang)
+        runs: list[Run] = []
+        position = 0
+        for match in EMPHASIS.finditer(source):
+            runs += self.placeholders(source[position : match.start()])
+            if match["bold"] is not None:
+                runs += self.placeholders(match["bold"], bold=True)
+            else:
+                runs += self.placeholders(match["italic"], italic=True)
+            position = match.end()
+        runs += self.placeholders(source[position:])
+        return tuple(runs)
+
+    def placeholders(self, source: str, bold: bool = False, italic: bool = False) -> list[Run]:
+        runs = []
+        position = 0
+        for match in PLACEHOLDER.finditer(source):
+            if match.start() > position:
+                runs.append(Run(source[position : match.start()], bold, italic))
+            ref = f"{match[1]}.{match[2]}"
+            try:
+                question = self.schema.question(ref)
+            except KeyError:
+                raise TemplateError(f"placeholder {{{ref}}}: there is no question {ref}") from None
+            runs += [dataclasses.replace(r, bold=bold, italic=italic) for r in self.answer_runs(question, value(self.schema, self.answers, ref, self.lang))]
+            position = match.end()
+        if position < len(source):
+            runs.append(Run(source[position:], bold, italic))
+        return runs
+
+    def answer_runs(self, question: Question, answer: Any) -> Inline:
+        """The answer as text, or the marked placeholder when it is missing."""
+        shown = self.answer_text(question, answer)
+        return (Run(shown),) if shown else self.blank(self.blank_name(question))
+
+    def answer_text(self, question: Question, answer: Any) -> str:
+        if answer is None or (is_empty(answer) and not isinstance(answer, bool)):
+            return ""
+        kind = question.type
+        if kind == "yesno":
+            return self.labels["answer_yes" if answer else "answer_no"]
+        if kind == "choice":
+            return question.option_label(answer, self.lang)
+        if kind == "multichoice":
+            return ", ".join(question.option_label(item, self.lang) for item in answer)
+        if kind == "date":
+            return format_date(answer)
+        if kind == "group":
+            rows = (", ".join(filter(None, (self.answer_text(f, row.get(f.id)) for f in question.fields))) for row in answer)
+            return "; ".join(filter(None, rows))
+        return str(answer).strip()
+
+    def blank_name(self, question: Question) -> str:
+        return text(question.blank, self.lang) or text(question.label, self.lang)
+
+    @staticmethod
+    def blank(name: str) -> Inline:
+        return (Run(f"[{name}]", placeholder=True),)
+
+    def when(self, day: date | None) -> Inline:
+        return (Run(format_date(day)),) if day else self.blank(self.labels["blank_date"])
+
+
+def _runs(blocks) -> list[Run]:
+    """Every run in ``blocks`` (paragraphs, lists, notes and table cells)."""
+    runs: list[Run] = []
+    for block in blocks:
+        if isinstance(block, (Paragraph, NoteBox)):
+            runs += block.runs
+        elif isinstance(block, (BulletList, NumberedList)):
+            runs += [run for item in block.items for run in item]
+        elif isinstance(block, Table):
+            runs += [run for row in block.rows for cell in row for run in cell]
+    return runs

@@ -1,0 +1,56 @@
+"""Render a :class:`Document` as HTML: the browser preview and the source of the PDF."""
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from .errors import StyleError
+from .model import Document, Style
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif"}
+
+
+def image_type(data: bytes) -> str:
+    """The MIME type of a PNG, JPEG or GIF image; StyleError for anything else."""
+    for magic, mime in IMAGE_TYPES.items():
+        if data.startswith(magic):
+            return mime
+    raise StyleError("logo: only PNG, JPEG or GIF images can be used")
+
+
+def _data_uri(data: bytes) -> str:
+    return f"data:{image_type(data)};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _lines(value: str) -> Markup:
+    return Markup("<br>").join(escape(line) for line in value.split("\n"))
+
+
+def _css_string(value: str) -> Markup:
+    """A quoted CSS string; anything but letters, digits and spaces is written as a CSS escape."""
+    return Markup('"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):X} " for c in value) + '"')
+
+
+ENVIRONMENT = Environment(
+    loader=FileSystemLoader(str(ASSETS)),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+ENVIRONMENT.filters.update(kind=lambda block: type(block).__name__, lines=_lines, data_uri=_data_uri, css_string=_css_string)
+TEMPLATE = ENVIRONMENT.get_template("document.html")
+
+
+def css_vars(style: Style) -> str:
+    """The house style as CSS custom properties (values were checked by Style)."""
+    return f"--pb-primary: {style.primary_colour}; --pb-font: '{style.font_family}'"
+
+
+def render_html(doc: Document, style: Style, fragment: bool = False) -> str:
+    """The whole document as an HTML page, or (``fragment``) just its <article> for the preview."""
+    return TEMPLATE.render(doc=doc, style=style, logo=style.logo_bytes(), css_vars=css_vars(style), fragment=fragment)

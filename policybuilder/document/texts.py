@@ -1,0 +1,97 @@
+"""The document's own texts (schemas/document.yaml): title, labels, introduction and annexes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from referencing import Registry, Resource
+
+from ..schema import SCHEMA_DIR, Condition, SchemaError, load_json_schema, read_yaml
+from .errors import TemplateError
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of the introduction or an annex; like an element clause, but tables are literal."""
+
+    kind: str
+    heading: dict[str, str] | None = None
+    text: dict[str, str] | None = None
+    items: tuple[dict[str, str], ...] = ()
+    columns: tuple[dict[str, str], ...] = ()
+    rows: tuple[tuple[dict[str, str] | None, ...], ...] = ()
+    source: str | None = None
+    fields: tuple[str, ...] = ()
+    widths: tuple[int, ...] = ()
+    form: bool = False
+    when: tuple[Condition, ...] = ()
+
+
+@dataclass(frozen=True)
+class Part:
+    id: str
+    title: dict[str, str]
+    blocks: tuple[Block, ...]
+    one_page: bool = False
+
+
+@dataclass(frozen=True)
+class DocumentTexts:
+    title: dict[str, str]
+    cover_text: dict[str, str]
+    labels: dict[str, dict[str, str]]
+    control: dict[str, dict[str, str]]
+    intro: Part
+    annexes: tuple[Part, ...]
+
+
+def parse_texts(data: Any, schema_dir: Path = SCHEMA_DIR) -> DocumentTexts:
+    """Validate ``data`` against document.schema.json and turn it into DocumentTexts."""
+    element_schema = load_json_schema("element.schema.json", schema_dir)
+    registry = Registry().with_resource("element.schema.json", Resource.from_contents(element_schema))
+    registry = registry.with_resource(element_schema["$id"], Resource.from_contents(element_schema))
+    validator = jsonschema.Draft202012Validator(load_json_schema("document.schema.json", schema_dir), registry=registry)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is not None:
+        where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
+        raise TemplateError(f"document.yaml: field {where}: {error.message}")
+    return DocumentTexts(
+        title=data["title"],
+        cover_text=data.get("cover_text", {}),
+        labels=data["labels"],
+        control=data.get("control", {}),
+        intro=_part(data["intro"]),
+        annexes=tuple(_part(part) for part in data["annexes"]),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_texts(schema_dir: Path = SCHEMA_DIR) -> DocumentTexts:
+    """The shipped document texts, read and validated once."""
+    try:
+        return parse_texts(read_yaml(schema_dir / "document.yaml"), schema_dir)
+    except SchemaError as exc:
+        raise TemplateError(str(exc)) from exc
+
+
+def _part(data: dict) -> Part:
+    return Part(data["id"], data["title"], tuple(_block(b) for b in data["blocks"]), data.get("one_page", False))
+
+
+def _block(data: dict) -> Block:
+    return Block(
+        kind=data["kind"],
+        heading=data.get("heading"),
+        text=data.get("text"),
+        items=tuple(data.get("items", ())),
+        columns=tuple(data.get("columns", ())),
+        rows=tuple(tuple(row) for row in data.get("rows", ())),
+        source=data.get("source"),
+        fields=tuple(data.get("fields", ())),
+        widths=tuple(data.get("widths", ())),
+        form=data.get("form", False),
+        when=tuple(Condition(c["q"], c["op"], c.get("value")) for c in data.get("when", ())),
+    )

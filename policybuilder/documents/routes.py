@@ -1,0 +1,82 @@
+"""Preview and download of a protocol's document, built from its saved answers."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from io import BytesIO
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template, send_file, send_from_directory
+from flask_login import login_required
+from markupsafe import Markup
+
+from ..document import FORMATS, MIME_TYPES, DocumentMeta, Style, build_document, render, render_html
+from ..access import protocol_or_404
+from ..document.html import ASSETS
+from ..models import Protocol
+from ..schema_store import get_schema
+from .cache import cached, content_key
+
+bp = Blueprint("documents", __name__)
+PUBLIC_ASSETS = {"document.css", *(f"fonts/{font.name}" for font in (ASSETS / "fonts").glob("*.ttf"))}
+
+
+def protocol_meta(protocol: Protocol) -> DocumentMeta:
+    """The facts of the working draft: until versions exist, 'concept <revision>' with status draft."""
+    return DocumentMeta(
+        organisation=protocol.title,
+        version_label=f"concept {protocol.revision}",
+        date=protocol.updated_at.date(),
+        status="draft",
+    )
+
+
+def file_name(organisation: str, revision: int, fmt: str) -> str:
+    """protocol-<org-slug>-v0.<revision>.<ext>, ASCII letters, digits and hyphens only."""
+    ascii_name = unicodedata.normalize("NFKD", organisation).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-") or "organisatie"
+    return f"protocol-{slug}-v0.{revision}.{fmt}"
+
+
+@bp.get("/protocols/<int:protocol_id>/preview")
+@login_required
+def preview(protocol_id: int):
+    """The whole document as HTML inside the application's page."""
+    protocol = protocol_or_404(protocol_id)
+    style = Style()
+    doc = build_document(get_schema(), protocol.answers, protocol_meta(protocol))
+    return render_template(
+        "documents/preview.html", protocol=protocol, document=Markup(render_html(doc, style, fragment=True))
+    )
+
+
+@bp.get("/protocols/<int:protocol_id>/download/<fmt>")
+@login_required
+def download(protocol_id: int, fmt: str):
+    """The document as .docx or .pdf, from the cache when the answers did not change."""
+    if fmt not in FORMATS:
+        abort(404)
+    protocol = protocol_or_404(protocol_id)
+    meta, style, lang = protocol_meta(protocol), Style(), "nl"
+    key = content_key(protocol.answers, meta, style, lang, fmt, current_app.extensions["policybuilder.documents.release"])
+
+    def make() -> bytes:
+        return render(build_document(get_schema(), protocol.answers, meta, lang), style, fmt)
+
+    data = cached(Path(current_app.config["DOCUMENT_CACHE_DIR"]), key, fmt, make)
+    return send_file(
+        BytesIO(data),
+        mimetype=MIME_TYPES[fmt],
+        as_attachment=True,
+        download_name=file_name(meta.organisation, protocol.revision, fmt),
+        etag=key,
+        max_age=0,
+    )
+
+
+@bp.get("/document-assets/<path:name>")
+def asset(name: str):
+    """The preview's stylesheet and fonts (nothing else from the package)."""
+    if name not in PUBLIC_ASSETS:
+        abort(404)
+    return send_from_directory(ASSETS, name)

@@ -1,0 +1,172 @@
+"""Word and PDF read back: styles, fields, metadata, the same words in both, nothing fetched."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from io import BytesIO
+
+import docx
+import pypdf
+import pytest
+
+from policybuilder.document import RenderError, Style, StyleError, build_document, render_docx, render_html, render_pdf
+from policybuilder.document.model import Table
+from policybuilder.document.pdf import LocalOnlyFetcher
+
+from .conftest import META, docx_text, example, normalise, pdf_text
+
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8cf000000030101005c2bd5b10000000049454e44ae426082"
+)
+
+
+def test_docx_uses_real_styles_in_order(rendered, schema):
+    _, doc, data, _ = rendered
+    word = docx.Document(BytesIO(data))
+    headings = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
+    elements = [e.title["nl"] for e in schema.elements if e.key != "profile"]
+    assert [h for h in headings if h in elements] == elements
+    assert headings[0] == "Inleiding" and headings[-1].startswith("Bijlage 3.")
+    styles = {p.style.name for p in word.paragraphs}
+    assert {"Title", "Heading 2", "List Bullet", "List Number", "TOC Heading"} <= styles
+    assert all(t.style.name == "Table Grid" for t in word.tables)
+
+
+def test_docx_fields_header_footer_and_properties(rendered):
+    _, doc, data, _ = rendered
+    word = docx.Document(BytesIO(data))
+    body = word.element.body.xml
+    assert 'TOC \\o "1-1"' in body
+    section = word.sections[0]
+    footer = section.footer.paragraphs[0]
+    assert "pagina" in footer.text and " van " in footer.text
+    assert "PAGE" in footer._p.xml and "NUMPAGES" in footer._p.xml
+    assert doc.meta.organisation in section.header.paragraphs[0].text
+    assert "concept 4" in section.header.paragraphs[0].text and "CONCEPT" in section.header.paragraphs[0].text
+    assert (section.page_width.cm, section.page_height.cm) == pytest.approx((21, 29.7), abs=0.01)
+    core = word.core_properties
+    assert (core.title, core.language, core.author) == (doc.title, "nl-BE", doc.meta.organisation)
+
+
+def test_docx_contact_names_in_a_table():
+    from policybuilder.schema import load_schema
+
+    doc = build_document(load_schema(), example("full"), META)
+    word = docx.Document(BytesIO(render_docx(doc, Style())))
+    cells = {cell.text for table in word.tables for row in table.rows for cell in row.cells}
+    assert {"Jan Peeters", "Katrien Janssens", "Marc Wouters"} <= cells
+
+
+def test_minimal_docx_shows_placeholders(rendered):
+    name, _, data, _ = rendered
+    text = docx_text(data)
+    assert ("[bewaarplaats bewijsmateriaal]" in text) == (name == "minimal")
+
+
+def test_no_none_or_template_syntax_in_either_file(rendered, tmp_path):
+    _, _, data, pdf = rendered
+    for text in (docx_text(data, skip_toc=False), "".join(pdf_text(pdf, tmp_path))):
+        assert "None" not in text and "{{" not in text and "{profile." not in text
+
+
+def test_pdf_pages_titles_and_metadata(rendered, tmp_path):
+    _, doc, _, pdf = rendered
+    reader = pypdf.PdfReader(BytesIO(pdf))
+    assert 15 <= len(reader.pages) <= 40
+    assert reader.metadata.title.startswith(doc.title)
+    assert reader.trailer["/Root"]["/Lang"] == "nl-BE"
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged (PDF/UA-1)
+    text = normalise(" ".join(pdf_text(pdf, tmp_path)))
+    for section in doc.sections:
+        assert section.title in text
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert (round(width), round(height)) == (595, 842)
+
+
+def test_pdf_embeds_its_fonts(rendered, tmp_path):
+    _, _, _, pdf = rendered
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert fonts and all(" yes " in line for line in fonts)
+
+
+def test_docx_and_pdf_say_the_same_words(rendered, tmp_path):
+    _, doc, data, pdf = rendered
+    pages = pdf_text(pdf, tmp_path)
+    front = pages[1]  # control block, then the table of contents, whose page numbers only the PDF has
+    pages[1] = front[front.index(doc.control.title) : front.index(doc.labels["contents"])]
+    running = re.compile(rf"{re.escape(doc.header_text)}|pagina \d+ van \d+")
+    pdf_words = normalise(re.sub(r"(?m)^\s*(•|\d+\.)\s", " ", running.sub(" ", "\n".join(pages))))
+    docx_words = normalise(docx_text(data))
+    for headers in {" ".join(b.headers) for s in doc.sections for b in s.blocks if isinstance(b, Table)}:
+        # the PDF repeats a table's header row on every page the table runs over
+        docx_words, pdf_words = docx_words.replace(headers, ""), pdf_words.replace(headers, "")
+    assert normalise(docx_words) == normalise(pdf_words)
+
+
+def test_hostile_answers_are_printed_as_text_and_nothing_is_fetched(schema, tmp_path):
+    hostile = '<img src="http://127.0.0.1:9/x.png"> file:///etc/passwd {{ 7*7 }} <script>alert(1)</script>'
+    doc = build_document(schema, {"profile": {"name": hostile, "sites": hostile}}, META)
+    html = render_html(doc, Style())
+    assert "<img src=\"http" not in html and "&lt;img src=" in html and "<script>" not in html
+    fetcher = LocalOnlyFetcher()
+    pdf = render_pdf(doc, Style(), fetcher=fetcher)
+    assert fetcher.refused == []
+    assert hostile in normalise(" ".join(pdf_text(pdf, tmp_path)))
+    assert "alert(1)" in docx_text(render_docx(doc, Style()))
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/x.png", "file:///etc/passwd", "https://example.com/a.css", "file:///work/main/policybuilder/document/pdf.py"])
+def test_fetcher_refuses_everything_but_its_own_files(url):
+    fetcher = LocalOnlyFetcher()
+    with pytest.raises(ValueError, match="refused"):
+        fetcher.fetch(url)
+    assert fetcher.refused == [url]
+
+
+def test_fetcher_serves_the_stylesheet_and_fonts():
+    from policybuilder.document.html import ASSETS
+
+    fetcher = LocalOnlyFetcher()
+    assert b"@font-face" in fetcher.fetch((ASSETS / "document.css").as_uri()).read()
+    assert fetcher.fetch((ASSETS / "fonts" / "LiberationSans-Bold.ttf").as_uri()).content_type == "font/ttf"
+
+
+def test_logo_on_the_cover_of_both_files(schema):
+    doc = build_document(schema, example("minimal"), META)
+    style = Style(logo=PNG_1PX, primary_colour="#336600", cover_text="Huisstijltekst", footer_text="Intern document")
+    word = docx.Document(BytesIO(render_docx(doc, style)))
+    assert word.inline_shapes and "Huisstijltekst" in docx_text(render_docx(doc, style))
+    assert 'src="data:image/png;base64,' in render_html(doc, style)
+    assert render_pdf(doc, style).startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("kwargs", [{"primary_colour": "red; background: url(http://x)"}, {"font_family": "Arial'; }"}])
+def test_style_values_are_checked(kwargs):
+    with pytest.raises(StyleError):
+        Style(**kwargs)
+
+
+def test_logo_must_be_an_image(schema):
+    doc = build_document(schema, example("minimal"), META)
+    with pytest.raises(StyleError, match="PNG, JPEG or GIF"):
+        render_html(doc, Style(logo=b"<svg/>"))
+    assert issubclass(StyleError, Exception) and RenderError is not StyleError
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (libreoffice-writer-nogui) is not installed")
+def test_libreoffice_converts_the_docx(rendered, tmp_path):
+    name, _, data, _ = rendered
+    source = tmp_path / f"{name}.docx"
+    source.write_bytes(data)
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        capture_output=True, check=True, timeout=180,
+    )
+    converted = pypdf.PdfReader(tmp_path / f"{name}.pdf")
+    assert len(converted.pages) >= 15
+    assert "Procedure bij een incident" in "".join(page.extract_text() for page in converted.pages)
