@@ -1,0 +1,260 @@
+"""Sector templates: a federation's named, versioned overlay on the protocol schema.
+
+Pure data and checks, no Flask. A template gives questions a default answer
+(in the answers format), suggested wording, help and a state (open, locked,
+hidden); it adds clauses, sector contacts and a house style.
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..answers import AnswersError, validate_answers
+from ..schema import PLACEHOLDER, Clause, Question, Schema, SchemaError, _clause, load_json_schema, validate
+from .errors import TemplateError
+
+FORMAT = 1
+FIXED_STATES = frozenset({"locked", "hidden"})  # the template value always applies
+
+
+@dataclass(frozen=True)
+class QuestionOverlay:
+    """The template's say on one question; ``default`` None means the schema's default applies."""
+
+    state: str = "open"
+    default: Any = None
+    suggestion: dict[str, str] | None = None
+    help: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class TemplateStyle:
+    """House style overlay; None leaves the product's own value."""
+
+    logo: str | None = None  # "logo.png" or "logo.svg" inside the package
+    primary_colour: str | None = None
+    font: str | None = None
+    cover_text: str | None = None
+    footer_text: str | None = None
+
+
+@dataclass(frozen=True)
+class Template:
+    """One version of a federation's template."""
+
+    name: str
+    federation: str
+    version: int
+    release_notes: str = ""
+    questions: dict[str, QuestionOverlay] = field(default_factory=dict)  # "element.question" -> overlay
+    clauses: dict[str, tuple[Clause, ...]] = field(default_factory=dict)  # element key -> extra clauses
+    contacts_target: str | None = None  # the group question the contacts are added to
+    contacts: tuple[dict, ...] = ()
+    style: TemplateStyle = field(default_factory=TemplateStyle)
+
+
+def template_json_schema() -> dict:
+    """The JSON Schema of template.json, with element.schema.json bundled for its clause $refs."""
+    meta = load_json_schema("template.schema.json")
+    meta["$defs"]["element"] = {**load_json_schema("element.schema.json"), "$id": "element.schema.json"}
+    return meta
+
+
+def template_from_json(data: Any, schema: Schema, fonts: Collection[str]) -> Template:
+    """Check template JSON against its JSON Schema and ``schema``; TemplateError lists every problem."""
+    try:
+        validate(data, template_json_schema(), "template.json")
+    except SchemaError as exc:
+        raise TemplateError([str(exc).removeprefix("template.json: ")]) from None
+    data = copy.deepcopy(data)
+    template = Template(
+        name=data["name"],
+        federation=data["federation"],
+        version=data["version"],
+        release_notes=data.get("release_notes", ""),
+        questions={ref: QuestionOverlay(**overlay) for ref, overlay in data["questions"].items()},
+        clauses={key: tuple(_clause(c) for c in clauses) for key, clauses in data.get("clauses", {}).items()},
+        contacts_target=data.get("contacts_target"),
+        contacts=tuple(data.get("contacts", ())),
+        style=TemplateStyle(**data.get("style", {})),
+    )
+    problems = _question_problems(template, schema) + _clause_problems(template, schema)
+    problems += _contacts_problems(template, schema)
+    if template.style.font is not None and template.style.font not in fonts:
+        problems.append(f"style/font: lettertype {template.style.font!r} wordt niet meegeleverd (kies uit {', '.join(sorted(fonts))})")
+    if problems:
+        raise TemplateError(problems)
+    return template
+
+
+def template_to_json(template: Template) -> dict:
+    """The canonical JSON of ``template``: template_from_json of it gives the same template."""
+    data = {
+        "format": FORMAT,
+        "name": template.name,
+        "federation": template.federation,
+        "version": template.version,
+        "release_notes": template.release_notes,
+        "questions": {ref: _present(dataclasses.asdict(o)) for ref, o in sorted(template.questions.items())},
+        "style": _present(dataclasses.asdict(template.style)),
+    }
+    if template.clauses:
+        data["clauses"] = {key: [_clause_json(c) for c in clauses] for key, clauses in sorted(template.clauses.items())}
+    if template.contacts_target:
+        data["contacts_target"] = template.contacts_target
+        data["contacts"] = list(template.contacts)
+    return copy.deepcopy(data)
+
+
+def state(template: Template, ref: str) -> str:
+    """The state of question ``ref`` in ``template`` (open unless the template says otherwise)."""
+    return template.questions.get(ref, QuestionOverlay()).state
+
+
+def locked_refs(template: Template) -> frozenset[str]:
+    """The questions members see but cannot change."""
+    return frozenset(ref for ref, overlay in template.questions.items() if overlay.state == "locked")
+
+
+def hidden_refs(template: Template) -> frozenset[str]:
+    """The questions members are not asked; the template value is used."""
+    return frozenset(ref for ref, overlay in template.questions.items() if overlay.state == "hidden")
+
+
+def valued_refs(template: Template) -> frozenset[str]:
+    """The questions for which the template gives a value: a default or the sector contacts."""
+    refs = {ref for ref, overlay in template.questions.items() if overlay.default is not None}
+    return frozenset(refs | ({template.contacts_target} if template.contacts_target else set()))
+
+
+def template_value(template: Template, schema: Schema, ref: str) -> Any:
+    """The value the template gives ``ref``: its default (else the schema's), plus the sector contacts."""
+    overlay = template.questions.get(ref)
+    base = overlay.default if overlay and overlay.default is not None else schema.question(ref).default_value()
+    if ref == template.contacts_target:
+        base = [*(base or []), *template.contacts]
+    return copy.deepcopy(base)
+
+
+def set_answer(answers: dict, ref: str, value: Any) -> None:
+    """Store ``value`` as the answer to ``element.question`` in ``answers`` (in place)."""
+    element_key, _, question_id = ref.partition(".")
+    answers.setdefault(element_key, {})[question_id] = value
+
+
+def apply_defaults(template: Template, answers: dict, schema: Schema) -> dict:
+    """The member's answers with the template values filled in: open ones where unanswered, locked and hidden always."""
+    result = copy.deepcopy(answers)
+    for ref in sorted(valued_refs(template)):
+        element_key, _, question_id = ref.partition(".")
+        if question_id not in result.get(element_key, {}) or state(template, ref) in FIXED_STATES:
+            set_answer(result, ref, template_value(template, schema, ref))
+    return result
+
+
+def check_locked(template: Template, element_key: str, submitted: dict, schema: Schema) -> list[str]:
+    """The locked or hidden questions of one step whose submitted value differs from the template's."""
+    changed = []
+    for ref in sorted(locked_refs(template) | hidden_refs(template)):
+        step, _, question_id = ref.partition(".")
+        if step == element_key and question_id in submitted:
+            if submitted[question_id] != template_value(template, schema, ref):
+                changed.append(ref)
+    return changed
+
+
+def extend_schema(template: Template, schema: Schema) -> Schema:
+    """``schema`` with the template's clauses appended to their elements."""
+    return Schema(
+        tuple(
+            dataclasses.replace(element, clauses=element.clauses + template.clauses.get(element.key, ()))
+            for element in schema.elements
+        )
+    )
+
+
+def _present(data: dict) -> dict:
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def _clause_json(clause: Clause) -> dict:
+    when = [_present({"q": c.question, "op": c.op, "value": c.value}) for c in clause.when]
+    return _present(
+        {
+            "id": clause.id,
+            "kind": clause.kind,
+            "heading": clause.heading,
+            "text": clause.text,
+            "items": list(clause.items) or None,
+            "source": clause.source,
+            "when": when or None,
+            "basis": clause.basis,
+        }
+    )
+
+
+def _lookup(schema: Schema, ref: str) -> Question | None:
+    try:
+        return schema.question(ref)
+    except KeyError:
+        return None
+
+
+def _fits(schema: Schema, ref: str, value: Any) -> str | None:
+    """Why ``value`` is no valid answer to ``ref``, or None."""
+    element_key, _, question_id = ref.partition(".")
+    try:
+        validate_answers(schema, {element_key: {question_id: value}})
+    except AnswersError as exc:
+        return str(exc)
+    return None
+
+
+def _question_problems(template: Template, schema: Schema) -> list[str]:
+    problems = []
+    for ref, overlay in sorted(template.questions.items()):
+        if _lookup(schema, ref) is None:
+            problems.append(f"questions/{ref}: onbekende vraag {ref!r}")
+        elif overlay.default is not None and (why := _fits(schema, ref, overlay.default)):
+            problems.append(f"questions/{ref}/default: {why}")
+    return problems
+
+
+def _clause_refs(clause: Clause) -> list[str]:
+    refs = [condition.question for condition in clause.when]
+    for wording in (clause.text, clause.heading, *clause.items):
+        for lang_text in (wording or {}).values():
+            refs.extend(f"{e}.{q}" for e, q in PLACEHOLDER.findall(lang_text))
+    return refs
+
+
+def _clause_problems(template: Template, schema: Schema) -> list[str]:
+    problems = []
+    for key, clauses in sorted(template.clauses.items()):
+        if key not in schema.keys:
+            problems.append(f"clauses/{key}: onbekend onderdeel {key!r}")
+            continue
+        element = schema.element(key)
+        taken = {q.id for q in element.questions} | {c.id for c in element.clauses}
+        for clause in clauses:
+            where = f"clauses/{key}/{clause.id}"
+            if clause.id in taken:
+                problems.append(f"{where}: id {clause.id!r} is al in gebruik in onderdeel {key!r}")
+            taken.add(clause.id)
+            problems.extend(f"{where}: onbekende vraag {ref!r}" for ref in _clause_refs(clause) if not _lookup(schema, ref))
+            if clause.source and getattr(_lookup(schema, clause.source), "type", None) != "group":
+                problems.append(f"{where}/source: {clause.source!r} is geen groepsvraag")
+    return problems
+
+
+def _contacts_problems(template: Template, schema: Schema) -> list[str]:
+    target = template.contacts_target
+    if target is None:
+        return []
+    if getattr(_lookup(schema, target), "type", None) != "group":
+        return [f"contacts_target: {target!r} is geen groepsvraag"]
+    why = _fits(schema, target, template_value(template, schema, target))
+    return [f"contacts: {why}"] if why else []
