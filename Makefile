@@ -25,7 +25,8 @@ system-test:
 
 run: system-run install
 	$(BIN)/flask --app wsgi db upgrade
-	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+	POLICYBUILDER_SESSION_COOKIE_SECURE=false POLICYBUILDER_REMEMBER_COOKIE_SECURE=false \
+		$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 test: system-test install
 	$(BIN)/python -m pytest

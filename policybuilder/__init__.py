@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from flask_wtf.csrf import generate_csrf
 
 from .extensions import babel, db, migrate
 
@@ -25,6 +26,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("POLICYBUILDER")
     if os.environ.get("DATABASE_URL"):
         app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if app.debug:
+        app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
     if config:
         app.config.update(config)
     from .config import ensure_secret_key
@@ -34,11 +37,15 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     babel.init_app(app, locale_selector=lambda: app.config["BABEL_DEFAULT_LOCALE"])
+    # Every form checks its token itself (Flask-WTF), so an expired one can keep the typed text.
+    app.jinja_env.globals["csrf_token"] = generate_csrf
 
-    from . import schema_store, errors, wizard, documents
+    from . import approvals, auth, documents, errors, schema_store, wizard
 
     schema_store.init_app(app)
     errors.init_app(app)
+    auth.init_app(app)
     wizard.init_app(app)
     documents.init_app(app)
+    approvals.init_app(app)
     return app

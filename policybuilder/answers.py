@@ -7,6 +7,7 @@ but empty is a blank that the document marks as such.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from .schema import Condition, Question, Schema, SchemaError, validate
@@ -141,3 +142,24 @@ def missing(schema: Schema, answers: dict, element_key: str) -> list[Gap]:
             if rows:
                 gaps.append(Gap(question, rows))
     return gaps
+
+
+YES_NO = {"nl": ("Ja", "Nee"), "fr": ("Oui", "Non")}
+
+
+def answer_text(question: Question, answer: Any, lang: str = "nl") -> str:
+    """An answer as plain text: option labels, Ja/Nee, dates as dd/mm/yyyy, group rows joined; "" when empty."""
+    if answer is None or (is_empty(answer) and not isinstance(answer, bool)):
+        return ""
+    if question.type == "yesno":
+        return YES_NO.get(lang, YES_NO["nl"])[0 if answer else 1]
+    if question.type == "choice":
+        return question.option_label(answer, lang)
+    if question.type == "multichoice":
+        return ", ".join(question.option_label(item, lang) for item in answer)
+    if question.type == "date":
+        return date.fromisoformat(answer).strftime("%d/%m/%Y")
+    if question.type == "group":
+        rows = (", ".join(filter(None, (answer_text(f, row.get(f.id), lang) for f in question.fields))) for row in answer)
+        return "; ".join(filter(None, rows))
+    return str(answer).strip()

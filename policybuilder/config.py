@@ -16,6 +16,13 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Cookies only over HTTPS; `make run` (plain HTTP on loopback) and debug mode turn this off.
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Counted per process; with several workers point this at a shared store (e.g. redis://).
+    RATELIMIT_STORAGE_URI = "memory://"
 
 
 def ensure_secret_key(app: Flask) -> None:

@@ -1,12 +1,17 @@
 """Database models. SQL stays portable: SQLite by default, PostgreSQL by URL."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, update
+from flask_login import UserMixin
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint, event, inspect, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from .canonical import content_hash
 from .extensions import db
+
+ROLES = ("drafter", "approver", "admin", "federation_editor")
 
 
 Timestamp = DateTime(timezone=True)
@@ -17,11 +22,56 @@ def utcnow() -> datetime:
 
 
 class Organisation(db.Model):
+    """A member organisation, or a federation (kind "federation") that publishes templates."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     sector: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20), default="organisation")
+    # A one-person organisation may let the drafter approve their own submission; the document says so.
+    allow_self_approval: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     protocols: Mapped[list["Protocol"]] = relationship(back_populates="organisation")
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="organisation")
+
+
+class User(UserMixin, db.Model):
+    """A person who logs in; what they may do depends on their role in each organisation."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def set_password(self, password: str) -> None:
+        """Store a salted scrypt hash of ``password``."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """True if ``password`` matches; always False before a password was set."""
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def roles(self, organisation_id: int) -> set[str]:
+        """The user's roles in one organisation (empty if not a member)."""
+        return {m.role for m in self.memberships if m.organisation_id == organisation_id}
+
+    @property
+    def organisation_ids(self) -> set[int]:
+        return {m.organisation_id for m in self.memberships}
+
+
+class Membership(db.Model):
+    """One role of one user in one organisation."""
+
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id", "role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    role: Mapped[str] = mapped_column(String(20))
+    user: Mapped[User] = relationship(back_populates="memberships")
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships")
 
 
 class StaleRevision(Exception):
@@ -39,13 +89,17 @@ class Protocol(db.Model):
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     organisation: Mapped[Organisation] = relationship(back_populates="protocols")
+    versions: Mapped[list["ProtocolVersion"]] = relationship(back_populates="protocol", order_by="ProtocolVersion.number")
 
     @property
     def title(self) -> str:
         return self.answers.get("profile", {}).get("name") or self.organisation.name
 
     def save_step(self, step: str, step_answers: dict, based_on: int) -> None:
-        """Store one step's answers if nobody saved since revision ``based_on``; else raise StaleRevision."""
+        """Stage one step's answers if nobody saved since revision ``based_on``; else raise StaleRevision.
+
+        The caller commits, together with its audit event.
+        """
         answers = {**self.answers, step: step_answers}
         saved = self.saved_steps if step in self.saved_steps else [*self.saved_steps, step]
         # One conditional UPDATE, so two workers cannot both pass the check.
@@ -57,5 +111,98 @@ class Protocol(db.Model):
         if result.rowcount != 1:
             db.session.rollback()
             raise StaleRevision(self.id)
-        db.session.commit()
         db.session.refresh(self)
+
+
+class ImmutableRecord(Exception):
+    """An approved version or an approval cannot be changed or deleted."""
+
+
+class ProtocolVersion(db.Model):
+    """An exact, frozen copy of a protocol's answers, submitted for approval."""
+
+    __table_args__ = (UniqueConstraint("protocol_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    protocol_id: Mapped[int] = mapped_column(ForeignKey("protocol.id"))
+    number: Mapped[int]
+    answers: Mapped[dict] = mapped_column(JSON)
+    template_version_id: Mapped[int | None]
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="submitted")  # submitted, returned, approved, superseded
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    submitted_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    protocol: Mapped[Protocol] = relationship(back_populates="versions")
+    submitted_by: Mapped[User] = relationship()
+    approvals: Mapped[list["Approval"]] = relationship(back_populates="version", order_by="Approval.id")
+
+    @staticmethod
+    def hash_of(protocol_id: int, number: int, answers: dict, template_version_id: int | None) -> str:
+        """The SHA-256 that identifies this exact version wherever its document travels."""
+        return content_hash(
+            {"protocol": protocol_id, "number": number, "answers": answers, "template_version": template_version_id}
+        )
+
+    @property
+    def approval(self) -> "Approval | None":
+        """The approval decision, if this version was approved."""
+        return next((a for a in self.approvals if a.decision == "approved"), None)
+
+
+class Approval(db.Model):
+    """A decision on a submitted version by management: approved, or returned with a comment."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("protocol_version.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    decision: Mapped[str] = mapped_column(String(20))  # approved, returned
+    name: Mapped[str] = mapped_column(String(200))
+    function: Mapped[str] = mapped_column(String(200))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    consultation_note: Mapped[str] = mapped_column(Text, default="")
+    consultation_date: Mapped[date | None]
+    in_force_date: Mapped[date | None]
+    next_review_date: Mapped[date | None]
+    self_approved: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    version: Mapped[ProtocolVersion] = relationship(back_populates="approvals")
+    user: Mapped[User] = relationship()
+
+
+class AuditEvent(db.Model):
+    """Who changed what, when: one row per action."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    action: Mapped[str] = mapped_column(String(50))
+    object_type: Mapped[str] = mapped_column(String(40), default="")
+    object_id: Mapped[int | None]
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    user: Mapped[User | None] = relationship()
+
+
+FROZEN_STATUSES = ("approved", "superseded")
+
+
+@event.listens_for(ProtocolVersion, "before_update")
+def _keep_versions_frozen(mapper, connection, version: ProtocolVersion) -> None:
+    """Only a version's status may change, and an approved one only to superseded."""
+    state = inspect(version)
+    changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
+    if changed - {"status", "approvals"}:
+        raise ImmutableRecord(f"version {version.id}: {', '.join(sorted(changed))} cannot change")
+    before = state.attrs.status.history.deleted
+    if before and before[0] in FROZEN_STATUSES and (before[0], version.status) != ("approved", "superseded"):
+        raise ImmutableRecord(f"version {version.id} is {before[0]} and cannot become {version.status}")
+
+
+@event.listens_for(ProtocolVersion, "before_delete")
+def _never_delete_versions(mapper, connection, version: ProtocolVersion) -> None:
+    raise ImmutableRecord(f"version {version.id} cannot be deleted")
+
+
+@event.listens_for(Approval, "before_update")
+@event.listens_for(Approval, "before_delete")
+def _keep_approvals_frozen(mapper, connection, approval: Approval) -> None:
+    raise ImmutableRecord(f"approval {approval.id} cannot be changed or deleted")

@@ -1,4 +1,4 @@
-"""Shared fixtures: an app on a fresh temporary database per test, its client and CLI runner."""
+"""Shared fixtures: an app on a fresh temporary database per test, clients, CLI runner and factories."""
 from __future__ import annotations
 
 import pytest
@@ -6,9 +6,11 @@ from werkzeug.datastructures import MultiDict
 
 from policybuilder import create_app
 from policybuilder.extensions import db
-from policybuilder.models import Organisation, Protocol
+from policybuilder.models import Membership, Organisation, Protocol, User
 
 from .forms import read_form
+
+PASSWORD = "een lang genoeg wachtwoord"
 
 
 @pytest.fixture
@@ -30,24 +32,87 @@ def app(tmp_path):
 
 
 @pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
 def runner(app):
     return app.test_cli_runner()
 
 
 @pytest.fixture
-def make_protocol(app):
+def make_org(app):
+    """Return a callable that stores an organisation and returns its id."""
+
+    def make(name: str = "VZW De Linde", sector: str = "youth_care", **fields) -> int:
+        with app.app_context():
+            organisation = Organisation(name=name, sector=sector, **fields)
+            db.session.add(organisation)
+            db.session.commit()
+            return organisation.id
+
+    return make
+
+
+@pytest.fixture
+def make_user(app):
+    """Return a callable that stores a user with roles in an organisation and returns the user's id."""
+
+    def make(email: str, roles=("drafter",), organisation_id: int | None = None, password: str | None = PASSWORD, name: str = "") -> int:
+        with app.app_context():
+            user = User(email=email, name=name or email.split("@")[0].title())
+            if password:
+                user.set_password(password)
+            user.memberships = [Membership(organisation_id=organisation_id, role=role) for role in roles]
+            db.session.add(user)
+            db.session.commit()
+            return user.id
+
+    return make
+
+
+@pytest.fixture
+def org(make_org) -> int:
+    """The default organisation of the tests."""
+    return make_org()
+
+
+@pytest.fixture
+def client_for(app):
+    """Return a callable giving a test client logged in as the user with ``user_id``."""
+
+    def make(user_id: int):
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user_id)
+            session["_fresh"] = True
+        return client
+
+    return make
+
+
+@pytest.fixture
+def drafter(make_user, org) -> int:
+    """A drafter (and administrator) of the default organisation."""
+    return make_user("an.drafter@delinde.be", ("drafter", "admin"), org, name="An Peeters")
+
+
+@pytest.fixture
+def client(client_for, drafter):
+    """A client logged in as the default organisation's drafter."""
+    return client_for(drafter)
+
+
+@pytest.fixture
+def anon_client(app):
+    """A client nobody logged in with."""
+    return app.test_client()
+
+
+@pytest.fixture
+def make_protocol(app, org):
     """Return a callable that stores a protocol with the given answers and returns its id."""
 
-    def make(name: str = "VZW De Linde", sector: str = "youth_care", answers: dict | None = None) -> int:
+    def make(name: str = "VZW De Linde", sector: str = "youth_care", answers: dict | None = None, organisation_id: int | None = None) -> int:
         with app.app_context():
-            organisation = Organisation(name=name, sector=sector)
             base = {"profile": {"name": name, "sector": sector}}
-            protocol = Protocol(organisation=organisation, answers={**base, **(answers or {})}, saved_steps=[])
+            protocol = Protocol(organisation_id=organisation_id or org, answers={**base, **(answers or {})}, saved_steps=[])
             db.session.add(protocol)
             db.session.commit()
             return protocol.id
@@ -57,18 +122,21 @@ def make_protocol(app):
 
 @pytest.fixture
 def submit(client):
-    """Return a callable that opens a wizard page, changes some fields and posts it like a browser.
+    """Return a callable that opens a page, changes some fields and posts its form like a browser.
 
     ``changes`` maps a field name to a new value (a list for several values, None to leave it out).
     """
 
-    def post(url: str, changes: dict | None = None, nav: str = "stay", follow: bool = False):
-        page = client.get(url)
+    def post(url: str, changes: dict | None = None, nav: str | None = "stay", follow: bool = False, as_client=None):
+        browser = as_client or client
+        page = browser.get(url)
         assert page.status_code == 200, page.status_code
         fields = [(k, v) for k, v in read_form(page.get_data(as_text=True)) if k not in (changes or {})]
         for name, new in (changes or {}).items():
             values = new if isinstance(new, list) else [new]
             fields.extend((name, v) for v in values if v is not None)
-        return client.post(url, data=MultiDict([*fields, ("nav", nav)]), follow_redirects=follow)
+        if nav:
+            fields.append(("nav", nav))
+        return browser.post(url, data=MultiDict(fields), follow_redirects=follow)
 
     return post

@@ -93,6 +93,10 @@ class _Builder:
             (labels["next_review"], review),
             (labels["replaces"], (Run(meta.replaces_version or labels["first_version"]),)),
         )
+        if meta.self_approved:
+            rows += ((labels["approved_by"], (Run(labels["self_approved"]),)),)
+        if meta.content_hash:
+            rows += ((labels["hash"], (Run(meta.content_hash),)),)
         return ControlBlock(labels["control_title"], rows)
 
     def from_answers(self, key: str, blank: str) -> Inline:

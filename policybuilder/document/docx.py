@@ -87,8 +87,9 @@ class _WordWriter:
         if self.doc.meta.is_draft:
             run.font.color.rgb = DRAFT_RED
         footer = section.footer.paragraphs[0]
-        if self.style.footer_text:
-            footer.add_run(self.style.footer_text + "\t")
+        footer_text = self.doc.footer_text(self.style)
+        if footer_text:
+            footer.add_run(footer_text + "\t")
         footer.add_run(f"{self.doc.labels['page']} ")
         _field(footer, "PAGE", "1")
         footer.add_run(f" {self.doc.labels['of']} ")

@@ -119,6 +119,12 @@ class DocumentMeta:
     in_force_date: date | None = None
     next_review_date: date | None = None
     replaces_version: str = ""
+    content_hash: str = ""  # of the version on record; its first 12 characters go in the footer
+    self_approved: bool = False
+
+    @property
+    def short_hash(self) -> str:
+        return self.content_hash[:12]
 
     @property
     def is_draft(self) -> bool:
@@ -171,6 +177,13 @@ class Document:
         if self.meta.is_draft:
             parts.append(self.labels["draft_mark"])
         return " · ".join(parts)
+
+    def footer_text(self, style: "Style") -> str:
+        """The running footer: the house style's footer text and the version's short content hash."""
+        parts = [style.footer_text]
+        if self.meta.short_hash:
+            parts.append(f"{self.labels['hash']}: {self.meta.short_hash}")
+        return " · ".join(part for part in parts if part)
 
     def outline(self, depth: int = 1) -> list[tuple[int, str, str]]:
         """The table of contents: (level, title, anchor) for sections and, at depth 2, their level-2 headings."""

@@ -10,12 +10,12 @@ from flask import Blueprint, abort, current_app, render_template, send_file, sen
 from flask_login import login_required
 from markupsafe import Markup
 
-from ..document import FORMATS, MIME_TYPES, DocumentMeta, Style, build_document, render, render_html
-from ..access import protocol_or_404
+from ..document import FORMATS, MIME_TYPES, DocumentMeta, Style, build_document, render_html
+from ..access import protocol_or_404, version_or_404
 from ..document.html import ASSETS
 from ..models import Protocol
 from ..schema_store import get_schema
-from .cache import cached, content_key
+from .files import document_file, version_meta
 
 bp = Blueprint("documents", __name__)
 PUBLIC_ASSETS = {"document.css", *(f"fonts/{font.name}" for font in (ASSETS / "fonts").glob("*.ttf"))}
@@ -31,11 +31,11 @@ def protocol_meta(protocol: Protocol) -> DocumentMeta:
     )
 
 
-def file_name(organisation: str, revision: int, fmt: str) -> str:
-    """protocol-<org-slug>-v0.<revision>.<ext>, ASCII letters, digits and hyphens only."""
+def file_name(organisation: str, version: str, fmt: str) -> str:
+    """protocol-<org-slug>-v<version>.<ext>, ASCII letters, digits, dots and hyphens only."""
     ascii_name = unicodedata.normalize("NFKD", organisation).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-") or "organisatie"
-    return f"protocol-{slug}-v0.{revision}.{fmt}"
+    return f"protocol-{slug}-v{version}.{fmt}"
 
 
 @bp.get("/protocols/<int:protocol_id>/preview")
@@ -57,21 +57,37 @@ def download(protocol_id: int, fmt: str):
     if fmt not in FORMATS:
         abort(404)
     protocol = protocol_or_404(protocol_id)
-    meta, style, lang = protocol_meta(protocol), Style(), "nl"
-    key = content_key(protocol.answers, meta, style, lang, fmt, current_app.extensions["policybuilder.documents.release"])
+    meta = protocol_meta(protocol)
+    data, key = document_file(protocol.answers, meta, fmt)
+    return _send(data, key, file_name(meta.organisation, f"0.{protocol.revision}", fmt), fmt)
 
-    def make() -> bytes:
-        return render(build_document(get_schema(), protocol.answers, meta, lang), style, fmt)
 
-    data = cached(Path(current_app.config["DOCUMENT_CACHE_DIR"]), key, fmt, make)
-    return send_file(
-        BytesIO(data),
-        mimetype=MIME_TYPES[fmt],
-        as_attachment=True,
-        download_name=file_name(meta.organisation, protocol.revision, fmt),
-        etag=key,
-        max_age=0,
+@bp.get("/protocols/<int:protocol_id>/versions/<int:number>/preview")
+@login_required
+def version_preview(protocol_id: int, number: int):
+    """A version's document as HTML: with its approval block once approved."""
+    version = version_or_404(protocol_id, number)
+    doc = build_document(get_schema(), version.answers, version_meta(version))
+    return render_template(
+        "documents/preview.html", protocol=version.protocol, version=version,
+        document=Markup(render_html(doc, Style(), fragment=True)),
     )
+
+
+@bp.get("/protocols/<int:protocol_id>/versions/<int:number>/download/<fmt>")
+@login_required
+def version_download(protocol_id: int, number: int, fmt: str):
+    """A version's .docx or .pdf: the same bytes at every download."""
+    if fmt not in FORMATS:
+        abort(404)
+    version = version_or_404(protocol_id, number)
+    meta = version_meta(version)
+    data, key = document_file(version.answers, meta, fmt)
+    return _send(data, key, file_name(meta.organisation, str(version.number), fmt), fmt)
+
+
+def _send(data: bytes, key: str, name: str, fmt: str):
+    return send_file(BytesIO(data), mimetype=MIME_TYPES[fmt], as_attachment=True, download_name=name, etag=key, max_age=0)
 
 
 @bp.get("/document-assets/<path:name>")

@@ -122,16 +122,15 @@ def _parse_date(answer: str) -> date | None:
 
 
 class NewProtocolForm(FlaskForm):
-    """Start a protocol: the organisation's name and sector."""
+    """Start a protocol: for which organisation, under which name and sector."""
 
+    organisation = RadioField(_l("Organisatie"), coerce=int, validators=[InputRequired()])
     name = StringField(
         _l("Naam van de organisatie"), filters=[strip_control_chars], validators=[DataRequired(), Length(max=200)]
     )
     sector = RadioField(_l("Sector"), validators=[InputRequired()])
 
 
-def new_protocol_form(schema: Schema, lang: str) -> NewProtocolForm:
-    """The start form, with the sectors of the profile question as choices."""
-    form = NewProtocolForm()
-    form.sector.choices = [SelectChoice(o.value, text(o.label, lang)) for o in schema.question("profile.sector").options]
-    return form
+def sector_choices(schema: Schema, lang: str) -> list[SelectChoice]:
+    """The sectors of the profile question, as form choices."""
+    return [SelectChoice(o.value, text(o.label, lang)) for o in schema.question("profile.sector").options]

@@ -6,14 +6,18 @@ from datetime import date
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import format_date, get_locale
-from sqlalchemy import select
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
+from .. import audit
+from ..access import protocol_or_404
 from ..answers import value
 from ..extensions import db
-from ..models import Organisation, Protocol, StaleRevision
+from ..models import Protocol, StaleRevision
 from ..schema import text
 from ..schema_store import get_schema
-from .forms import CONTROL_CHARS, StepForm, new_protocol_form, from_form_data, to_form_data
+from .dashboard import dashboard
+from .forms import CONTROL_CHARS, NewProtocolForm, StepForm, from_form_data, sector_choices, to_form_data
 from .progress import neighbour, step_states
 
 bp = Blueprint("wizard", __name__)
@@ -48,22 +52,31 @@ def display(question, answer, lang: str) -> str:
 
 
 @bp.get("/")
+@login_required
 def index():
-    protocols = db.session.scalars(select(Protocol).order_by(Protocol.updated_at.desc())).all()
-    return render_template("wizard/index.html", protocols=protocols, step_count=len(get_schema().keys))
+    return render_template(
+        "wizard/index.html", overview=dashboard(current_user, date.today()), step_count=len(get_schema().keys)
+    )
 
 
 @bp.route("/protocols/new", methods=["GET", "POST"])
+@login_required
 def new():
-    form = new_protocol_form(get_schema(), current_lang())
+    drafting = [m.organisation for m in current_user.memberships if m.role == "drafter"]
+    if not drafting:
+        abort(403)
+    form = NewProtocolForm(organisation=drafting[0].id, name=drafting[0].name, sector=drafting[0].sector)
+    form.organisation.choices = [SelectChoice(o.id, o.name) for o in drafting]
+    form.sector.choices = sector_choices(get_schema(), current_lang())
     if form.validate_on_submit():
-        organisation = Organisation(name=form.name.data, sector=form.sector.data)
         protocol = Protocol(
-            organisation=organisation,
+            organisation_id=form.organisation.data,
             answers={"profile": {"name": form.name.data, "sector": form.sector.data}},
             saved_steps=[],
         )
         db.session.add(protocol)
+        db.session.flush()
+        audit.record("protocol.create", protocol.organisation_id, protocol)
         db.session.commit()
         flash(_("Protocol aangemaakt. Begin met het profiel van je organisatie."))
         return redirect(url_for("wizard.step", protocol_id=protocol.id, key="profile"))
@@ -72,9 +85,10 @@ def new():
 
 
 @bp.route("/protocols/<int:protocol_id>/steps/<key>", methods=["GET", "POST"])
+@login_required
 def step(protocol_id: int, key: str):
     schema = get_schema()
-    protocol = db.get_or_404(Protocol, protocol_id)
+    protocol = protocol_or_404(protocol_id, "drafter")
     if key not in schema.keys:
         abort(404)
     element = schema.element(key)
@@ -100,14 +114,17 @@ def step(protocol_id: int, key: str):
         form.revision.data, form.revision.raw_data = protocol.revision, None
         _ensure_one_row(form, element)
         return render_template("wizard/step.html", **_page(protocol, element, form, conflict=True)), 409
+    audit.record("protocol.save", protocol.organisation_id, protocol, step=key, revision=protocol.revision)
+    db.session.commit()
     _report_saved(request.form, protocol, key)
     return redirect(_target(protocol, key, action))
 
 
 @bp.get("/protocols/<int:protocol_id>/review")
+@login_required
 def review(protocol_id: int):
     schema = get_schema()
-    protocol = db.get_or_404(Protocol, protocol_id)
+    protocol = protocol_or_404(protocol_id, "drafter")
     return render_template(
         "wizard/review.html", protocol=protocol, schema=schema, states=step_states(schema, protocol)
     )

@@ -5,9 +5,21 @@ import re
 
 from playwright.sync_api import expect
 
+from ..conftest import PASSWORD
 
-def test_create_fill_two_steps_reload_and_find_the_text(live_server, page, tmp_path):
-    page.goto(live_server + "/")
+
+def log_in(page, server: str, email: str) -> None:
+    """Log in through the login page, as a person would."""
+    page.goto(server + "/")
+    expect(page.get_by_role("heading", name="Aanmelden")).to_be_visible()
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    expect(page.get_by_role("heading", name="Je protocollen")).to_be_visible()
+
+
+def test_create_fill_two_steps_reload_and_find_the_text(live_server, page, drafter, tmp_path):
+    log_in(page, live_server, "an.drafter@delinde.be")
     page.get_by_role("link", name="Nieuw protocol").click()
     page.get_by_label("Naam van de organisatie").fill("VZW Het Anker")
     page.get_by_label("Jeugdhulp").check()

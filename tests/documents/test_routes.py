@@ -100,4 +100,4 @@ def test_assets_serve_only_the_stylesheet_and_fonts(client, name, status):
     ],
 )
 def test_file_names_are_ascii_safe(organisation, expected):
-    assert file_name(organisation, 3, "pdf") == expected
+    assert file_name(organisation, "0.3", "pdf") == expected

@@ -140,6 +140,7 @@ def test_two_saves_from_the_same_revision_only_one_wins(app, make_protocol):
     with app.app_context():
         first = db.session.get(Protocol, protocol_id)
         first.save_step("profile", {"sites": "A"}, based_on=1)
+        db.session.commit()
         with pytest.raises(StaleRevision):
             first.save_step("profile", {"sites": "B"}, based_on=1)
     assert stored(app, protocol_id).answers["profile"]["sites"] == "A"

@@ -136,11 +136,14 @@ def test_back_and_next_keep_what_was_typed(client, submit, make_protocol):
     assert "Vestiging Aalst" in client.get(response.location).get_data(as_text=True)
 
 
-def test_answers_survive_an_app_restart(app, submit, make_protocol):
+def test_answers_survive_an_app_restart(app, submit, make_protocol, drafter):
     protocol_id = make_protocol()
     submit(step_url(protocol_id, "profile"), {"sites": "Blijft bewaard 123"})
     again = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
-    page = again.test_client().get(step_url(protocol_id, "profile")).get_data(as_text=True)
+    client = again.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(drafter)
+    page = client.get(step_url(protocol_id, "profile")).get_data(as_text=True)
     assert "Blijft bewaard 123" in page
 
 

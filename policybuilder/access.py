@@ -1,0 +1,43 @@
+"""Who may see what: every lookup is scoped to the organisations of the logged-in user."""
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Organisation, Protocol, ProtocolVersion
+
+
+def require_role(organisation_id: int, role: str | None) -> None:
+    """404 outside the user's organisations (nothing is revealed); 403 without the role inside one."""
+    roles = current_user.roles(organisation_id)
+    if not roles:
+        abort(404)
+    if role and role not in roles:
+        abort(403)
+
+
+def organisation_or_404(organisation_id: int, role: str | None = None) -> Organisation:
+    """An organisation of the current user, with ``role`` if given."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    require_role(organisation.id, role)
+    return organisation
+
+
+def protocol_or_404(protocol_id: int, role: str | None = None) -> Protocol:
+    """A protocol of one of the current user's organisations, with ``role`` there if given."""
+    protocol = db.get_or_404(Protocol, protocol_id)
+    require_role(protocol.organisation_id, role)
+    return protocol
+
+
+def version_or_404(protocol_id: int, number: int, role: str | None = None) -> ProtocolVersion:
+    """Version ``number`` of a protocol the current user may see."""
+    protocol = protocol_or_404(protocol_id, role)
+    version = db.session.scalar(
+        select(ProtocolVersion).where(ProtocolVersion.protocol_id == protocol.id, ProtocolVersion.number == number)
+    )
+    if version is None:
+        abort(404)
+    return version

@@ -1,0 +1,121 @@
+"""Versions, comparison and the approval decision."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..access import protocol_or_404, version_or_404
+from ..auth.forms import ActionForm
+from ..schema_store import get_schema
+from ..wizard.routes import current_lang
+from . import service
+from .compare import compare
+from .forms import ApproveForm, ReturnForm
+from .verify import VerifyForm, verify_upload
+
+bp = Blueprint("approvals", __name__)
+
+
+@bp.post("/protocols/<int:protocol_id>/submit")
+@login_required
+def submit(protocol_id: int):
+    protocol = protocol_or_404(protocol_id, "drafter")
+    if not ActionForm().validate_on_submit():
+        flash(_("Dit formulier was verlopen. Probeer opnieuw."), "error")
+        return redirect(url_for("wizard.review", protocol_id=protocol.id))
+    try:
+        version = service.submit(protocol, current_user)
+    except service.ApprovalRefused as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("wizard.review", protocol_id=protocol.id))
+    flash(_("Versie %(n)s is ingediend ter goedkeuring. Je kan intussen verder werken aan het concept.", n=version.number), "success")
+    return redirect(url_for("approvals.version", protocol_id=protocol.id, number=version.number))
+
+
+@bp.get("/protocols/<int:protocol_id>/versions")
+@login_required
+def versions(protocol_id: int):
+    protocol = protocol_or_404(protocol_id)
+    return render_template("approvals/versions.html", protocol=protocol, roles=current_user.roles(protocol.organisation_id))
+
+
+@bp.get("/protocols/<int:protocol_id>/versions/<int:number>")
+@login_required
+def version(protocol_id: int, number: int):
+    version = version_or_404(protocol_id, number)
+    return _version_page(version, ApproveForm(formdata=None, **_approve_defaults(version)), ReturnForm(formdata=None))
+
+
+@bp.post("/protocols/<int:protocol_id>/versions/<int:number>/approve")
+@login_required
+def approve(protocol_id: int, number: int):
+    version = version_or_404(protocol_id, number, "approver")
+    form = ApproveForm()
+    if not form.validate_on_submit():
+        return _version_page(version, form, ReturnForm(formdata=None)), 422
+    try:
+        service.approve(version, current_user, form.name.data, form.function.data, form.consultation_note.data or "",
+                        form.consultation_date.data, form.in_force_date.data, form.next_review_date.data)
+    except service.ApprovalRefused as exc:
+        flash(str(exc), "error")
+        return _version_page(version, form, ReturnForm(formdata=None)), 409
+    flash(_("Versie %(n)s is goedgekeurd.", n=version.number), "success")
+    return redirect(url_for("approvals.version", protocol_id=protocol_id, number=number))
+
+
+@bp.post("/protocols/<int:protocol_id>/versions/<int:number>/return")
+@login_required
+def return_version(protocol_id: int, number: int):
+    version = version_or_404(protocol_id, number, "approver")
+    form = ReturnForm()
+    if not form.validate_on_submit():
+        return _version_page(version, ApproveForm(formdata=None, **_approve_defaults(version)), form), 422
+    try:
+        service.return_version(version, current_user, form.name.data, form.function.data, form.comment.data)
+    except service.ApprovalRefused as exc:
+        flash(str(exc), "error")
+        return _version_page(version, ApproveForm(formdata=None, **_approve_defaults(version)), form), 409
+    flash(_("Versie %(n)s is teruggestuurd naar de opsteller.", n=version.number), "success")
+    return redirect(url_for("approvals.version", protocol_id=protocol_id, number=number))
+
+
+@bp.get("/protocols/<int:protocol_id>/compare")
+@login_required
+def compare_versions(protocol_id: int):
+    protocol = protocol_or_404(protocol_id)
+    before = version_or_404(protocol.id, request.args.get("from", type=int) or 0)
+    after = version_or_404(protocol.id, request.args.get("to", type=int) or 0)
+    changes = compare(get_schema(), before.answers, after.answers, current_lang())
+    return render_template("approvals/compare.html", protocol=protocol, before=before, after=after, changes=changes)
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+def verify():
+    form = VerifyForm()
+    result = verify_upload(form.document.data) if form.validate_on_submit() else None
+    return render_template("approvals/verify.html", form=form, result=result), 422 if form.errors else 200
+
+
+def _approve_defaults(version) -> dict:
+    today = date.today()
+    return {
+        "name": current_user.name,
+        "in_force_date": today,
+        "next_review_date": service.default_next_review(get_schema(), version.answers, today),
+    }
+
+
+def _version_page(version, approve_form: ApproveForm, return_form: ReturnForm):
+    """A version: its decision, the changes since the last approved version, and (for approvers) the decision forms."""
+    protocol = version.protocol
+    baseline = next((v for v in reversed(protocol.versions) if v.status in ("approved", "superseded") and v.number < version.number), None)
+    changes = compare(get_schema(), baseline.answers if baseline else {}, version.answers, current_lang()) if baseline else None
+    roles = current_user.roles(protocol.organisation_id)
+    return render_template(
+        "approvals/version.html", protocol=protocol, version=version, baseline=baseline, changes=changes,
+        approve_form=approve_form, return_form=return_form, roles=roles,
+        own=version.submitted_by_id == current_user.id,
+    )

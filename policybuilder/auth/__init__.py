@@ -1,0 +1,59 @@
+"""Accounts: log in, first-run setup, set-password links, users and audit log per organisation."""
+from __future__ import annotations
+
+import click
+from flask import Flask, redirect, request, url_for
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from ..extensions import db, limiter, login_manager
+from ..models import User
+from .users import UserError, create_user
+
+OPEN_ENDPOINTS = {"auth.setup", "static"}
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Login and Flask-Limiter, send a fresh installation to setup, add `create-user`."""
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    from .routes import bp
+
+    app.register_blueprint(bp)
+    app.before_request(_setup_first)
+    app.cli.add_command(create_user_command)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _setup_first():
+    """While no user exists, every page leads to the setup page."""
+    if request.endpoint in OPEN_ENDPOINTS or request.endpoint is None:
+        return None
+    if db.session.scalar(select(User.id).limit(1)) is None:
+        return redirect(url_for("auth.setup"))
+    return None
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--organisation", "organisation_name", required=True, help="Name of the organisation (made if new).")
+@click.option("--sector", default="other", show_default=True)
+@click.option("--admin", is_flag=True, help="Make the user administrator, drafter and approver.")
+@click.option("--role", "roles", multiple=True, type=click.Choice(["drafter", "approver", "admin", "federation_editor"]))
+@click.password_option(help="At least 12 characters.")
+@with_appcontext
+def create_user_command(email, name, organisation_name, sector, admin, roles, password):
+    """Create a user (and their organisation if it is new)."""
+    chosen = {"admin", "drafter", "approver"} if admin else set(roles)
+    if not chosen:
+        raise click.UsageError("give --admin or at least one --role")
+    try:
+        user = create_user(email, name, organisation_name, sector, chosen, password)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"User {user.email} created with roles {', '.join(sorted(chosen))}.")

@@ -1,0 +1,48 @@
+"""Generated document files: made once per content, kept in the cache; a version's file is byte-stable."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+
+from ..document import DocumentMeta, Style, build_document, render
+from ..models import ProtocolVersion
+from ..schema_store import get_schema
+from .cache import cached, content_key
+
+
+def version_meta(version: ProtocolVersion) -> DocumentMeta:
+    """Cover, control block and footer facts of ``version``: draft until approved, then the approval."""
+    approval = version.approval
+    earlier = [v.number for v in version.protocol.versions if v.number < version.number and v.approval]
+    return DocumentMeta(
+        organisation=version.protocol.title,
+        version_label=str(version.number),
+        date=(approval.created_at if approval else version.submitted_at).date(),
+        status="approved" if approval else "draft",
+        approved_by_name=approval.name if approval else "",
+        approved_by_function=approval.function if approval else "",
+        consultation_body=approval.consultation_note if approval else "",
+        consultation_date=approval.consultation_date if approval else None,
+        in_force_date=approval.in_force_date if approval else None,
+        next_review_date=approval.next_review_date if approval else None,
+        replaces_version=str(earlier[-1]) if earlier else "",
+        content_hash=version.content_hash,
+        self_approved=bool(approval and approval.self_approved),
+    )
+
+
+def document_file(answers: dict, meta: DocumentMeta, fmt: str, lang: str = "nl") -> tuple[bytes, str]:
+    """The .docx or .pdf for ``answers`` and ``meta`` with its content key; made once, then read from the cache."""
+    style = Style()
+    key = content_key(answers, meta, style, lang, fmt, current_app.extensions["policybuilder.documents.release"])
+    data = cached(
+        Path(current_app.config["DOCUMENT_CACHE_DIR"]), key, fmt,
+        lambda: render(build_document(get_schema(), answers, meta, lang), style, fmt),
+    )
+    return data, key
+
+
+def version_document(version: ProtocolVersion, fmt: str) -> bytes:
+    """The version's .docx or .pdf, identical every time it is asked for."""
+    return document_file(version.answers, version_meta(version), fmt)[0]

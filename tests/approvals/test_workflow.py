@@ -1,0 +1,106 @@
+"""Submit, approve, return: separation of duties and the record it leaves."""
+from __future__ import annotations
+
+from policybuilder.canonical import content_hash
+from policybuilder.extensions import db
+from policybuilder.models import AuditEvent, Organisation, Protocol
+
+from .conftest import version_state
+
+
+def test_submit_freezes_the_answers_with_their_hash(app, submitted):
+    state = version_state(app, submitted, 1)
+    assert state["status"] == "submitted"
+    assert state["answers"]["learning"]["training"] == "Jaarlijkse vorming voor alle teams."
+    expected = content_hash({"protocol": submitted, "number": 1, "answers": state["answers"], "template_version": None})
+    assert state["hash"] == expected
+
+
+def test_draft_can_be_edited_without_touching_the_submitted_version(app, submitted, submit):
+    response = submit(f"/protocols/{submitted}/steps/learning", {"training": "Nieuwe tekst in het concept"})
+    assert response.status_code == 302
+    assert version_state(app, submitted, 1)["answers"]["learning"]["training"] == "Jaarlijkse vorming voor alle teams."
+
+
+def test_a_second_submission_waits_for_the_first_decision(client, submitted, token):
+    response = client.post(f"/protocols/{submitted}/submit", data={"csrf_token": token(client, f"/protocols/{submitted}/review")}, follow_redirects=True)
+    assert "wacht nog op een beslissing" in response.get_data(as_text=True)
+
+
+def test_approver_approves_and_the_record_says_who_and_when(app, submitted, decide):
+    response = decide(submitted, 1, changes={"consultation_note": "Besproken in het CPBW", "consultation_date": "2026-11-20"})
+    assert response.status_code == 302
+    state = version_state(app, submitted, 1)
+    assert state["status"] == "approved"
+    assert state["decisions"] == [("approved", "Mieke Janssens", "Algemeen directeur", False)]
+    with app.app_context():
+        actions = [e.action for e in db.session.query(AuditEvent).order_by(AuditEvent.id)]
+    assert actions[-2:] == ["version.submit", "version.approve"]
+
+
+def test_the_submitter_cannot_approve_their_own_version(app, client, drafter, make_user, org, submitted, decide):
+    with app.app_context():
+        from policybuilder.models import Membership
+
+        db.session.add(Membership(user_id=drafter, organisation_id=org, role="approver"))
+        db.session.commit()
+    response = decide(submitted, 1, as_client=client)
+    assert response.status_code == 409
+    assert "kan ze niet zelf goedkeuren" in response.get_data(as_text=True)
+    assert version_state(app, submitted, 1)["status"] == "submitted"
+
+
+def test_self_approval_when_the_organisation_allows_it_is_on_record(app, client, drafter, org, submitted, decide):
+    with app.app_context():
+        from policybuilder.models import Membership
+
+        db.session.add(Membership(user_id=drafter, organisation_id=org, role="approver"))
+        db.session.get(Organisation, org).allow_self_approval = True
+        db.session.commit()
+    assert decide(submitted, 1, as_client=client).status_code == 302
+    assert version_state(app, submitted, 1)["decisions"][0][3] is True
+
+
+def test_a_drafter_cannot_open_approval_actions(app, client, submitted, decide):
+    response = decide(submitted, 1, as_client=client)
+    assert response.status_code == 403
+    assert version_state(app, submitted, 1)["status"] == "submitted"
+
+
+def test_returned_version_shows_the_comment_to_the_drafter(app, client, submitted, decide):
+    assert decide(submitted, 1, "return", {"comment": "Vul de namen van de contactpersonen aan."}).status_code == 302
+    assert version_state(app, submitted, 1)["status"] == "returned"
+    review = client.get(f"/protocols/{submitted}/review").get_data(as_text=True)
+    assert "Vul de namen van de contactpersonen aan." in review
+
+
+def test_approving_a_new_version_supersedes_the_old_one(app, client, submitted, decide, submit, token):
+    decide(submitted, 1)
+    submit(f"/protocols/{submitted}/steps/learning", {"training": "Tweejaarlijkse vorming."})
+    client.post(f"/protocols/{submitted}/submit", data={"csrf_token": token(client, f"/protocols/{submitted}/review")})
+    page = client.get(f"/protocols/{submitted}/versions/2").get_data(as_text=True)
+    assert "Wijzigingen sinds de laatst goedgekeurde versie (1)" in page
+    assert "<del>Jaarlijkse</del>" in page and "<ins>Tweejaarlijkse</ins>" in page
+    decide(submitted, 2)
+    assert version_state(app, submitted, 1)["status"] == "superseded"
+    assert version_state(app, submitted, 2)["status"] == "approved"
+
+
+def test_compare_any_two_versions(client, submitted, decide, submit, token):
+    decide(submitted, 1, "return")
+    submit(f"/protocols/{submitted}/steps/learning", {"training": "Jaarlijkse vorming voor alle nieuwe teams."})
+    client.post(f"/protocols/{submitted}/submit", data={"csrf_token": token(client, f"/protocols/{submitted}/review")})
+    page = client.get(f"/protocols/{submitted}/compare?from=1&to=2").get_data(as_text=True)
+    assert "<ins>nieuwe </ins>" in page or "<ins>nieuwe</ins>" in page
+    assert client.get(f"/protocols/{submitted}/compare?from=1&to=9").status_code == 404
+
+
+def test_dashboard_shows_where_each_protocol_stands(app, client, submitted, decide, make_protocol):
+    make_protocol(name="Tweede protocol")
+    page = client.get("/").get_data(as_text=True)
+    assert "Wacht op goedkeuring" in page and "Concept" in page
+    decide(submitted, 1, changes={"next_review_date": "2026-12-01"})
+    page = client.get("/").get_data(as_text=True)
+    assert "Herziening binnen 30 dagen" in page or "Herziening te laat" in page
+    with app.app_context():
+        assert db.session.get(Protocol, submitted).versions[0].approval.next_review_date.isoformat() == "2026-12-01"

@@ -1,0 +1,93 @@
+"""Logging in, the first-run setup, set-password links and the create-user command."""
+from __future__ import annotations
+
+import re
+
+from policybuilder.extensions import db
+from policybuilder.models import AuditEvent, User
+
+from ..conftest import PASSWORD
+from ..forms import read_form
+
+
+def test_pages_need_a_login(anon_client, drafter):
+    response = anon_client.get("/")
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_login_and_logout(anon_client, submit, drafter):
+    response = submit("/login", {"email": "an.drafter@delinde.be", "password": PASSWORD}, nav=None, as_client=anon_client)
+    assert response.status_code == 302
+    assert "Je protocollen" in anon_client.get("/").get_data(as_text=True)
+    token = dict(read_form(anon_client.get("/").get_data(as_text=True)))["csrf_token"]
+    assert anon_client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert anon_client.get("/").status_code == 302
+
+
+def test_wrong_email_and_wrong_password_get_the_same_message(app, anon_client, submit, drafter):
+    wrong_password = submit("/login", {"email": "an.drafter@delinde.be", "password": "fout"}, nav=None, as_client=anon_client)
+    wrong_email = submit("/login", {"email": "niemand@delinde.be", "password": PASSWORD}, nav=None, as_client=anon_client)
+    message = "Dit e-mailadres en wachtwoord horen niet bij elkaar."
+    assert wrong_password.status_code == wrong_email.status_code == 401
+    assert message in wrong_password.get_data(as_text=True) and message in wrong_email.get_data(as_text=True)
+    with app.app_context():
+        assert [e.action for e in db.session.query(AuditEvent)].count("login.failed") == 2
+
+
+def test_login_is_rate_limited(anon_client, drafter):
+    for _ in range(10):
+        anon_client.post("/login", data={"email": "x@y.be", "password": "z"})
+    response = anon_client.post("/login", data={"email": "x@y.be", "password": "z"})
+    assert response.status_code == 429
+
+
+def test_login_does_not_redirect_to_another_site(anon_client, submit, drafter):
+    response = submit("/login?next=https://evil.example/", {"email": "an.drafter@delinde.be", "password": PASSWORD}, nav=None, as_client=anon_client)
+    assert response.location == "/"
+
+
+def test_fresh_installation_leads_to_setup_then_works(app, anon_client):
+    assert anon_client.get("/").location.endswith("/setup")
+    token = dict(read_form(anon_client.get("/setup").get_data(as_text=True)))["csrf_token"]
+    response = anon_client.post("/setup", data={
+        "csrf_token": token, "organisation": "CAW Zuid", "sector": "welfare", "name": "Els Wouters",
+        "email": "els@cawzuid.be", "password": PASSWORD, "confirm": PASSWORD,
+    })
+    assert response.status_code == 302
+    assert "CAW Zuid" in anon_client.get("/").get_data(as_text=True)
+    with app.app_context():
+        user = db.session.query(User).one()
+        assert user.roles(user.memberships[0].organisation_id) == {"admin", "drafter", "approver"}
+    assert anon_client.get("/setup").status_code == 404
+
+
+def test_set_password_link_works_once(app, client, org, submit):
+    response = submit(f"/organisations/{org}/users", {"name": "Jo Maes", "email": "jo@delinde.be", "roles": ["approver"]}, nav=None)
+    link = re.search(r'id="set-password-link">([^<]+)<', response.get_data(as_text=True)).group(1)
+    path = link.split("localhost", 1)[1]
+    fresh = app.test_client()
+    response = submit(path, {"password": PASSWORD, "confirm": PASSWORD}, nav=None, as_client=fresh)
+    assert response.status_code == 302
+    assert fresh.get(path).status_code == 404
+    assert "werkt niet meer" in fresh.get(path).get_data(as_text=True)
+
+
+def test_short_password_is_refused(app, client, org, submit):
+    response = submit(f"/organisations/{org}/users", {"name": "Jo Maes", "email": "jo@delinde.be", "roles": ["drafter"]}, nav=None)
+    path = re.search(r'id="set-password-link">http://localhost([^<]+)<', response.get_data(as_text=True)).group(1)
+    response = submit(path, {"password": "kort", "confirm": "kort"}, nav=None, as_client=app.test_client())
+    error = re.search(r'id="password-error">([^<]+)<', response.get_data(as_text=True))
+    assert response.status_code == 200 and error and "12" in error.group(1)
+
+
+def test_create_user_command(app, runner):
+    result = runner.invoke(args=["create-user", "--admin", "--email", "Dir@Org.be", "--name", "Dir", "--organisation", "VZW Nieuw"],
+                           input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.query(User).filter_by(email="dir@org.be").one()
+        assert user.check_password(PASSWORD)
+        assert user.roles(user.memberships[0].organisation_id) == {"admin", "drafter", "approver"}
+    again = runner.invoke(args=["create-user", "--admin", "--email", "dir@org.be", "--name", "Dir", "--organisation", "X"],
+                          input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert again.exit_code == 1 and "bestaat al" in again.output
