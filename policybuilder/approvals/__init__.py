@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Approval, ProtocolVersion
+from ..models import Approval, Organisation, Protocol, ProtocolVersion
 from .verify import verify_bytes
 
 
@@ -25,39 +27,49 @@ def init_app(app: Flask) -> None:
 
 @click.command("verify")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
 def verify_command(path: Path) -> None:
     """Say which organisation, version and approval a .docx or .pdf matches (exit 1 if none)."""
     from ..documents.files import version_document
 
     result = verify_bytes(path.read_bytes(), version_document)
-    if result.status != "match":
-        messages = {
-            "altered": f"{path.name}: ALTERED - it names version {result.version.number if result.version else '?'} but its text differs",
-            "unknown": f"{path.name}: matches no version on record",
-            "unreadable": f"{path.name}: not a readable .docx or .pdf file",
-        }
-        click.echo(messages[result.status], err=True)
-        sys.exit(1)
     version = result.version
-    approval = version.approval
-    decided = f"approved by {approval.name} ({approval.function}) on {approval.created_at:%d/%m/%Y}" if approval else "not approved"
-    click.echo(f"{path.name}: MATCH - {version.protocol.organisation.name}, version {version.number}, {decided}, hash {version.content_hash[:12]}")
+    if result.status == "match":
+        approval = version.approval
+        decided = (
+            _("goedgekeurd door %(name)s (%(function)s) op %(date)s", name=approval.name, function=approval.function,
+              date=f"{approval.created_at:%d/%m/%Y}")
+            if approval else _("niet goedgekeurd")
+        )
+        click.echo(_("%(file)s: KLOPT – %(org)s, versie %(n)s, %(decided)s, inhoudshash %(hash)s", file=path.name,
+                     org=version.protocol.organisation.name, n=version.number, decided=decided, hash=version.content_hash[:12]))
+        return
+    messages = {
+        "altered": lambda: _("%(file)s: GEWIJZIGD – het noemt versie %(n)s, maar de tekst verschilt", file=path.name, n=version.number),
+        "unknown": lambda: _("%(file)s: komt met geen enkele bewaarde versie overeen", file=path.name),
+        "unreadable": lambda: _("%(file)s: geen leesbaar .docx- of .pdf-bestand", file=path.name),
+    }
+    click.echo(messages[result.status](), err=True)
+    sys.exit(1)
 
 
 @click.command("due-reviews")
 @click.option("--days", default=30, show_default=True, help="Also list reviews due within this many days.")
+@with_appcontext
 def due_reviews_command(days: int) -> None:
     """List approved protocols whose review is overdue or due soon (for a scheduler to mail)."""
     today = date.today()
-    rows = db.session.execute(
-        select(Approval, ProtocolVersion)
+    due = db.session.execute(
+        select(Approval.next_review_date, Organisation.name, ProtocolVersion.number)
         .join(ProtocolVersion, Approval.version_id == ProtocolVersion.id)
-        .where(ProtocolVersion.status == "approved", Approval.decision == "approved")
+        .join(Protocol, ProtocolVersion.protocol_id == Protocol.id)
+        .join(Organisation, Protocol.organisation_id == Organisation.id)
+        .where(ProtocolVersion.status == "approved", Approval.decision == "approved",
+               Approval.next_review_date <= today + timedelta(days=days))
         .order_by(Approval.next_review_date)
     ).all()
-    due = [(a, v) for a, v in rows if a.next_review_date and (a.next_review_date - today).days <= days]
-    for approval, version in due:
-        state = "OVERDUE" if approval.next_review_date < today else "due"
-        click.echo(f"{state}\t{approval.next_review_date:%d/%m/%Y}\t{version.protocol.organisation.name}\tversion {version.number}")
+    for review_date, organisation, number in due:
+        state = _("TE LAAT") if review_date < today else _("binnenkort")
+        click.echo(f"{state}\t{review_date:%d/%m/%Y}\t{organisation}\t" + _("versie %(n)s", n=number))
     if not due:
-        click.echo(f"No reviews due within {days} days.")
+        click.echo(_("Geen herzieningen binnen %(days)s dagen.", days=days))
