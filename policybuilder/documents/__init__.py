@@ -1,7 +1,6 @@
-"""The documents blueprint (preview, downloads) and the ``flask render`` command."""
+"""The documents blueprint (preview, downloads) and the ``flask render`` and ``flask batch`` commands."""
 from __future__ import annotations
 
-import json
 import os
 from datetime import date
 from pathlib import Path
@@ -11,19 +10,22 @@ from flask import Flask
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from ..answers import AnswersError, validate_answers
 from ..document import FORMATS, DocumentError, DocumentMeta, Style, build_document, render
 from ..schema_store import get_schema
+from .answers_file import AnswersFileError, load_answers
 from .cache import fingerprint
 from .routes import bp
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint, the cache folder (default instance/cache) and the render command."""
+    """Register the blueprint, the cache folder (default instance/cache) and the render and batch commands."""
     app.config.setdefault("DOCUMENT_CACHE_DIR", os.path.join(app.instance_path, "cache"))
     app.extensions["policybuilder.documents.release"] = fingerprint()
     app.register_blueprint(bp)
     app.cli.add_command(render_command)
+    from .batch import batch_command  # batch uses fail() from here
+
+    app.cli.add_command(batch_command)
 
 
 def fail(message: str) -> None:
@@ -42,19 +44,11 @@ def render_command(answers_file: Path, output: Path, lang: str) -> None:
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         fail(_("%(name)s: kies een uitvoerbestand dat eindigt op .docx of .pdf", name=output.name))
-    try:
-        answers = json.loads(answers_file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        fail(_("%(name)s: bestand niet gevonden", name=answers_file))
-    except (OSError, UnicodeDecodeError) as exc:
-        fail(_("%(name)s: kan niet gelezen worden (%(error)s)", name=answers_file, error=exc))
-    except json.JSONDecodeError as exc:
-        fail(_("%(name)s: geen geldige JSON (regel %(line)s, kolom %(column)s: %(error)s)", name=answers_file, line=exc.lineno, column=exc.colno, error=exc.msg))
     schema = get_schema()
     try:
-        validate_answers(schema, answers)
-    except AnswersError as exc:
-        fail(_("%(name)s: ongeldige antwoorden: %(error)s", name=answers_file, error=exc))
+        answers = load_answers(answers_file, schema)
+    except AnswersFileError as exc:
+        fail(f"{answers_file}: {exc}")
     meta = DocumentMeta(organisation="", version_label="concept", date=date.today())
     try:
         data = render(build_document(schema, answers, meta, lang), Style(), fmt)

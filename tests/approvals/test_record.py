@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from policybuilder.extensions import db
 from policybuilder.models import Approval, ImmutableRecord, ProtocolVersion
 
-from .conftest import version_state
+from .records import version_state
 
 DRAFT_MARK = "CONCEPT – nog niet goedgekeurd"
 

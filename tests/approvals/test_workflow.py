@@ -5,7 +5,7 @@ from policybuilder.canonical import content_hash
 from policybuilder.extensions import db
 from policybuilder.models import AuditEvent, Organisation, Protocol
 
-from .conftest import version_state
+from .records import version_state
 
 
 def test_submit_freezes_the_answers_with_their_hash(app, submitted):

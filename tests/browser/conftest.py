@@ -47,8 +47,19 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="nl-BE", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
+def new_page(browser):
+    """Return a callable that opens a page in a fresh browser context (its own cookies)."""
+    contexts = []
+
+    def make():
+        contexts.append(browser.new_context(locale="nl-BE", viewport={"width": 1280, "height": 900}))
+        return contexts[-1].new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()

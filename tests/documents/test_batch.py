@@ -1,0 +1,81 @@
+"""flask batch: a folder of answers files rendered in parallel, with failures reported per file."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import docx
+import pypdf
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def answers_folder(folder: Path, count: int) -> Path:
+    """``count`` copies of examples/minimal.json, each for another organisation."""
+    folder.mkdir()
+    minimal = json.loads((EXAMPLES / "minimal.json").read_text(encoding="utf-8"))
+    for n in range(1, count + 1):
+        minimal["profile"]["name"] = f"vzw Site {n:02d}"
+        (folder / f"site{n:02d}.json").write_text(json.dumps(minimal), encoding="utf-8")
+    return folder
+
+
+def test_fifty_files_with_one_broken(runner, tmp_path):
+    folder = answers_folder(tmp_path / "in", 49)
+    (folder / "kapot.json").write_text('{"profile": {"name": "X",}}', encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(args=["batch", str(folder), "--output", str(out), "--format", "docx", "--jobs", "2"])
+    assert result.exit_code == 1, result.output
+    written = sorted(p.name for p in out.iterdir())
+    assert written == [f"site{n:02d}.docx" for n in range(1, 50)]
+    for path in out.iterdir():
+        text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+        assert f"vzw Site {path.stem[4:]}" in text
+    assert "49 van 50 bestanden gelukt" in result.stdout
+    assert "1 mislukt" in result.stdout
+    assert "kapot.json: geen geldige JSON (regel 1, kolom 26" in result.stdout
+    assert "Documenten maken" in result.stderr
+
+
+def test_pdf_and_docx_and_invalid_answers(runner, tmp_path):
+    folder = answers_folder(tmp_path / "in", 2)
+    shutil.copy(EXAMPLES / "full.json", folder / "full.json")
+    (folder / "telling.json").write_text(json.dumps({"profile": {"worker_count": "veel"}}), encoding="utf-8")
+    (folder / "notities.txt").write_text("geen antwoorden", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(args=["batch", str(folder), "-o", str(out), "--format", "pdf,docx", "--jobs", "2"])
+    assert result.exit_code == 1, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "full.docx", "full.pdf", "site01.docx", "site01.pdf", "site02.docx", "site02.pdf",
+    ]
+    assert pypdf.PdfReader(out / "full.pdf").metadata.title
+    assert "3 van 4 bestanden gelukt" in result.stdout
+    assert "telling.json: ongeldige antwoorden" in result.stdout and "profile/worker_count" in result.stdout
+
+
+def test_all_good_exits_zero(runner, tmp_path):
+    folder = answers_folder(tmp_path / "in", 1)
+    result = runner.invoke(args=["batch", str(folder), "-o", str(tmp_path / "out"), "--format", "docx", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "1 van 1 bestand gelukt" in result.stdout and "mislukt" not in result.stdout
+
+
+@pytest.mark.parametrize("value", ["odt", "docx,html", ""])
+def test_bad_format(runner, tmp_path, value):
+    folder = answers_folder(tmp_path / "in", 1)
+    result = runner.invoke(args=["batch", str(folder), "-o", str(tmp_path / "out"), "--format", value])
+    assert result.exit_code == 2 and "kies docx, pdf of docx,pdf" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_folder(runner, tmp_path):
+    result = runner.invoke(args=["batch", str(tmp_path / "nergens"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "nergens: map niet gevonden" in result.stderr
+
+
+def test_empty_folder(runner, tmp_path):
+    (tmp_path / "leeg").mkdir()
+    result = runner.invoke(args=["batch", str(tmp_path / "leeg"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0 and "Geen antwoordbestanden" in result.stdout
