@@ -46,7 +46,7 @@ def versions(protocol_id: int):
 @login_required
 def version(protocol_id: int, number: int):
     version = version_or_404(protocol_id, number)
-    return _version_page(version, ApproveForm(formdata=None, **_approve_defaults(version)), ReturnForm(formdata=None))
+    return _version_page(version, ApproveForm(formdata=None, **_approve_defaults(version)), ReturnForm(formdata=None, name=current_user.name))
 
 
 @bp.post("/protocols/<int:protocol_id>/versions/<int:number>/approve")
@@ -55,13 +55,13 @@ def approve(protocol_id: int, number: int):
     version = version_or_404(protocol_id, number, "approver")
     form = ApproveForm()
     if not form.validate_on_submit():
-        return _version_page(version, form, ReturnForm(formdata=None)), 422
+        return _version_page(version, form, ReturnForm(formdata=None, name=current_user.name)), 422
     try:
         service.approve(version, current_user, form.name.data, form.function.data, form.consultation_note.data or "",
                         form.consultation_date.data, form.in_force_date.data, form.next_review_date.data)
     except service.ApprovalRefused as exc:
         flash(str(exc), "error")
-        return _version_page(version, form, ReturnForm(formdata=None)), 409
+        return _version_page(version, form, ReturnForm(formdata=None, name=current_user.name)), 409
     flash(_("Versie %(n)s is goedgekeurd.", n=version.number), "success")
     return redirect(url_for("approvals.version", protocol_id=protocol_id, number=number))
 
