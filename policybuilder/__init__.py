@@ -40,7 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     # Every form checks its token itself (Flask-WTF), so an expired one can keep the typed text.
     app.jinja_env.globals["csrf_token"] = generate_csrf
 
-    from . import approvals, auth, documents, errors, schema_store, wizard
+    from . import approvals, auth, documents, errors, federation, schema_store, wizard
 
     schema_store.init_app(app)
     errors.init_app(app)
@@ -48,4 +48,5 @@ def create_app(config: dict | None = None) -> Flask:
     wizard.init_app(app)
     documents.init_app(app)
     approvals.init_app(app)
+    federation.init_app(app)
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint, event, inspect, update
+from sqlalchemy import JSON, DateTime, ForeignKey, LargeBinary, String, Text, UniqueConstraint, event, inspect, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -86,9 +86,12 @@ class Protocol(db.Model):
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     saved_steps: Mapped[list] = mapped_column(JSON, default=list)
     revision: Mapped[int] = mapped_column(default=1)
+    # The sector template version the protocol started from or last took an update of.
+    template_version_id: Mapped[int | None] = mapped_column(ForeignKey("template_version.id"))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     organisation: Mapped[Organisation] = relationship(back_populates="protocols")
+    template_version: Mapped["TemplateVersion | None"] = relationship()
     versions: Mapped[list["ProtocolVersion"]] = relationship(back_populates="protocol", order_by="ProtocolVersion.number")
 
     @property
@@ -126,7 +129,7 @@ class ProtocolVersion(db.Model):
     protocol_id: Mapped[int] = mapped_column(ForeignKey("protocol.id"))
     number: Mapped[int]
     answers: Mapped[dict] = mapped_column(JSON)
-    template_version_id: Mapped[int | None]
+    template_version_id: Mapped[int | None] = mapped_column(ForeignKey("template_version.id"))
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(20), default="submitted")  # submitted, returned, approved, superseded
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
@@ -168,6 +171,39 @@ class Approval(db.Model):
     user: Mapped[User] = relationship()
 
 
+class SectorTemplate(db.Model):
+    """A federation's template: the draft of its next version, and its published versions."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))  # the federation
+    name: Mapped[str] = mapped_column(String(200))
+    draft: Mapped[dict] = mapped_column(JSON)  # template JSON (schemas/template.schema.json) being edited
+    draft_logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    revision: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    organisation: Mapped[Organisation] = relationship()
+    versions: Mapped[list["TemplateVersion"]] = relationship(back_populates="template", order_by="TemplateVersion.number")
+
+    @property
+    def latest(self) -> "TemplateVersion | None":
+        return self.versions[-1] if self.versions else None
+
+
+class TemplateVersion(db.Model):
+    """A published, immutable version of a sector template."""
+
+    __table_args__ = (UniqueConstraint("template_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("sector_template.id"))
+    number: Mapped[int]
+    data: Mapped[dict] = mapped_column(JSON)  # template JSON with "version": number
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    release_notes: Mapped[str] = mapped_column(Text, default="")
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    published_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    template: Mapped[SectorTemplate] = relationship(back_populates="versions")
+
+
 class AuditEvent(db.Model):
     """Who changed what, when: one row per action."""
 
@@ -204,5 +240,7 @@ def _never_delete_versions(mapper, connection, version: ProtocolVersion) -> None
 
 @event.listens_for(Approval, "before_update")
 @event.listens_for(Approval, "before_delete")
-def _keep_approvals_frozen(mapper, connection, approval: Approval) -> None:
-    raise ImmutableRecord(f"approval {approval.id} cannot be changed or deleted")
+@event.listens_for(TemplateVersion, "before_update")
+@event.listens_for(TemplateVersion, "before_delete")
+def _keep_records_frozen(mapper, connection, record) -> None:
+    raise ImmutableRecord(f"{type(record).__name__} {record.id} cannot be changed or deleted")

@@ -113,9 +113,9 @@ class Element:
         raise KeyError(f"{self.key}.{question_id}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Schema:
-    """The profile and the eight elements, in wizard order."""
+    """The profile and the eight elements, in wizard order (compared and hashed by identity)."""
 
     elements: tuple[Element, ...]
 

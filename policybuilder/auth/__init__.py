@@ -44,16 +44,17 @@ def _setup_first():
 @click.option("--organisation", "organisation_name", required=True, help="Name of the organisation (made if new).")
 @click.option("--sector", default="other", show_default=True)
 @click.option("--admin", is_flag=True, help="Make the user administrator, drafter and approver.")
+@click.option("--federation", is_flag=True, help="A new organisation is a sector federation (publishes templates).")
 @click.option("--role", "roles", multiple=True, type=click.Choice(["drafter", "approver", "admin", "federation_editor"]))
 @click.password_option(help="At least 12 characters.")
 @with_appcontext
-def create_user_command(email, name, organisation_name, sector, admin, roles, password):
+def create_user_command(email, name, organisation_name, sector, admin, federation, roles, password):
     """Create a user (and their organisation if it is new)."""
     chosen = {"admin", "drafter", "approver"} if admin else set(roles)
     if not chosen:
         raise click.UsageError("give --admin or at least one --role")
     try:
-        user = create_user(email, name, organisation_name, sector, chosen, password)
+        user = create_user(email, name, organisation_name, sector, chosen, password, "federation" if federation else "organisation")
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"User {user.email} created with roles {', '.join(sorted(chosen))}.")

@@ -40,15 +40,15 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def create_user(email, name, organisation_name, sector, roles, password=None) -> User:
-    """A new user with ``roles`` in the named organisation (made if new); commits."""
+def create_user(email, name, organisation_name, sector, roles, password=None, kind="organisation") -> User:
+    """A new user with ``roles`` in the named organisation (made, of ``kind``, if new); commits."""
     email = normalise_email(email)
     if password is not None:
         check_password_rules(password)
     if find_user(email):
         raise UserError(_("Er bestaat al een gebruiker met dit e-mailadres."))
     organisation = db.session.scalar(select(Organisation).where(Organisation.name == organisation_name))
-    organisation = organisation or Organisation(name=organisation_name, sector=sector)
+    organisation = organisation or Organisation(name=organisation_name, sector=sector, kind=kind)
     user = User(email=email, name=name.strip())
     if password:
         user.set_password(password)
