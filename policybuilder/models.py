@@ -103,13 +103,16 @@ class Protocol(db.Model):
 
         The caller commits, together with its audit event.
         """
-        answers = {**self.answers, step: step_answers}
         saved = self.saved_steps if step in self.saved_steps else [*self.saved_steps, step]
+        self.save_answers({**self.answers, step: step_answers}, based_on, saved_steps=saved)
+
+    def save_answers(self, answers: dict, based_on: int, **values) -> None:
+        """Stage all answers (and other column ``values``) if the revision is still ``based_on``; else StaleRevision."""
         # One conditional UPDATE, so two workers cannot both pass the check.
         result = db.session.execute(
             update(Protocol)
             .where(Protocol.id == self.id, Protocol.revision == based_on)
-            .values(answers=answers, saved_steps=saved, revision=based_on + 1, updated_at=utcnow())
+            .values(answers=answers, revision=based_on + 1, updated_at=utcnow(), **values)
         )
         if result.rowcount != 1:
             db.session.rollback()
@@ -135,6 +138,7 @@ class ProtocolVersion(db.Model):
     submitted_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     submitted_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     protocol: Mapped[Protocol] = relationship(back_populates="versions")
+    template_version: Mapped["TemplateVersion | None"] = relationship()
     submitted_by: Mapped[User] = relationship()
     approvals: Mapped[list["Approval"]] = relationship(back_populates="version", order_by="Approval.id")
 

@@ -24,12 +24,13 @@ def submit(protocol: Protocol, user: User) -> ProtocolVersion:
         raise ApprovalRefused(_("Versie %(n)s wacht nog op een beslissing. Dien pas opnieuw in als die beslist is.", n=pending.number))
     number = (db.session.scalar(select(func.max(ProtocolVersion.number)).where(ProtocolVersion.protocol_id == protocol.id)) or 0) + 1
     answers = dict(protocol.answers)
+    template_version_id = protocol.template_version_id
     version = ProtocolVersion(
         protocol=protocol,
         number=number,
         answers=answers,
-        template_version_id=None,
-        content_hash=ProtocolVersion.hash_of(protocol.id, number, answers, None),
+        template_version_id=template_version_id,
+        content_hash=ProtocolVersion.hash_of(protocol.id, number, answers, template_version_id),
         status="submitted",
         submitted_by=user,
     )

@@ -5,8 +5,9 @@ from pathlib import Path
 
 from flask import current_app
 
-from ..document import DocumentMeta, Style, build_document, render
-from ..models import ProtocolVersion
+from ..document import Document, DocumentMeta, Style, build_document, render
+from ..federation.store import schema_for, style_of
+from ..models import ProtocolVersion, TemplateVersion
 from ..schema_store import get_schema
 from .cache import cached, content_key
 
@@ -32,17 +33,25 @@ def version_meta(version: ProtocolVersion) -> DocumentMeta:
     )
 
 
-def document_file(answers: dict, meta: DocumentMeta, fmt: str, lang: str = "nl") -> tuple[bytes, str]:
-    """The .docx or .pdf for ``answers`` and ``meta`` with its content key; made once, then read from the cache."""
-    style = Style()
-    key = content_key(answers, meta, style, lang, fmt, current_app.extensions["policybuilder.documents.release"])
+def document_parts(answers: dict, meta: DocumentMeta, template: TemplateVersion | None, lang: str = "nl") -> tuple[Document, Style]:
+    """The document and its house style: the sector template's clauses and style when there is one."""
+    schema = get_schema()
+    return build_document(schema_for(template, schema), answers, meta, lang), style_of(template, schema)
+
+
+def document_file(answers: dict, meta: DocumentMeta, fmt: str, template: TemplateVersion | None) -> tuple[bytes, str]:
+    """The .docx or .pdf with its content key; made once, then read from the cache."""
+    lang = "nl"
+    style = style_of(template, get_schema())
+    release = current_app.extensions["policybuilder.documents.release"]
+    key = content_key(answers, meta, style, lang, fmt, f"{release}:{template.id if template else 0}")
     data = cached(
         Path(current_app.config["DOCUMENT_CACHE_DIR"]), key, fmt,
-        lambda: render(build_document(get_schema(), answers, meta, lang), style, fmt),
+        lambda: render(*document_parts(answers, meta, template, lang), fmt),
     )
     return data, key
 
 
 def version_document(version: ProtocolVersion, fmt: str) -> bytes:
     """The version's .docx or .pdf, identical every time it is asked for."""
-    return document_file(version.answers, version_meta(version), fmt)[0]
+    return document_file(version.answers, version_meta(version), fmt, version.template_version)[0]

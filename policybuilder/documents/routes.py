@@ -10,12 +10,11 @@ from flask import Blueprint, abort, current_app, render_template, send_file, sen
 from flask_login import login_required
 from markupsafe import Markup
 
-from ..document import FORMATS, MIME_TYPES, DocumentMeta, Style, build_document, render_html
+from ..document import FORMATS, MIME_TYPES, DocumentMeta, render_html
 from ..access import protocol_or_404, version_or_404
 from ..document.html import ASSETS
 from ..models import Protocol
-from ..schema_store import get_schema
-from .files import document_file, version_meta
+from .files import document_file, document_parts, version_meta
 
 bp = Blueprint("documents", __name__)
 PUBLIC_ASSETS = {"document.css", *(f"fonts/{font.name}" for font in (ASSETS / "fonts").glob("*.ttf"))}
@@ -43,8 +42,7 @@ def file_name(organisation: str, version: str, fmt: str) -> str:
 def preview(protocol_id: int):
     """The whole document as HTML inside the application's page."""
     protocol = protocol_or_404(protocol_id)
-    style = Style()
-    doc = build_document(get_schema(), protocol.answers, protocol_meta(protocol))
+    doc, style = document_parts(protocol.answers, protocol_meta(protocol), protocol.template_version)
     return render_template(
         "documents/preview.html", protocol=protocol, document=Markup(render_html(doc, style, fragment=True))
     )
@@ -58,7 +56,7 @@ def download(protocol_id: int, fmt: str):
         abort(404)
     protocol = protocol_or_404(protocol_id)
     meta = protocol_meta(protocol)
-    data, key = document_file(protocol.answers, meta, fmt)
+    data, key = document_file(protocol.answers, meta, fmt, protocol.template_version)
     return _send(data, key, file_name(meta.organisation, f"0.{protocol.revision}", fmt), fmt)
 
 
@@ -67,10 +65,10 @@ def download(protocol_id: int, fmt: str):
 def version_preview(protocol_id: int, number: int):
     """A version's document as HTML: with its approval block once approved."""
     version = version_or_404(protocol_id, number)
-    doc = build_document(get_schema(), version.answers, version_meta(version))
+    doc, style = document_parts(version.answers, version_meta(version), version.template_version)
     return render_template(
         "documents/preview.html", protocol=version.protocol, version=version,
-        document=Markup(render_html(doc, Style(), fragment=True)),
+        document=Markup(render_html(doc, style, fragment=True)),
     )
 
 
@@ -82,7 +80,7 @@ def version_download(protocol_id: int, number: int, fmt: str):
         abort(404)
     version = version_or_404(protocol_id, number)
     meta = version_meta(version)
-    data, key = document_file(version.answers, meta, fmt)
+    data, key = document_file(version.answers, meta, fmt, version.template_version)
     return _send(data, key, file_name(meta.organisation, str(version.number), fmt), fmt)
 
 

@@ -129,6 +129,7 @@ class NewProtocolForm(FlaskForm):
         _l("Naam van de organisatie"), filters=[strip_control_chars], validators=[DataRequired(), Length(max=200)]
     )
     sector = RadioField(_l("Sector"), validators=[InputRequired()])
+    template = RadioField(_l("Vertrekken van"), coerce=int, validators=[InputRequired()])
 
 
 def sector_choices(schema: Schema, lang: str) -> list[SelectChoice]:

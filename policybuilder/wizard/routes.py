@@ -5,20 +5,25 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from .. import audit
 from ..access import protocol_or_404
-from ..answers import value
+from ..answers import AnswersError, answer_text, validate_answers, value
+from ..auth.forms import ActionForm
 from ..extensions import db
 from ..models import Protocol, StaleRevision
 from ..schema import text
+from ..federation.store import template_of
 from ..schema_store import get_schema
+from ..sector import MergeError, apply_defaults, merge, resolve
+from ..textdiff import word_diff
 from .dashboard import dashboard
 from .forms import CONTROL_CHARS, NewProtocolForm, StepForm, from_form_data, sector_choices, to_form_data
 from .progress import neighbour, step_states
+from .templating import enforce_fixed, merge_choices, newer_version, published_templates, step_template
 
 bp = Blueprint("wizard", __name__)
 
@@ -31,24 +36,16 @@ def current_lang() -> str:
 @bp.app_context_processor
 def wizard_helpers():
     lang = current_lang()
-    return {"t": lambda wording: text(wording, lang), "display": lambda q, answer: display(q, answer, lang)}
+    return {
+        "t": lambda wording: text(wording, lang),
+        "display": lambda q, answer: display(q, answer, lang),
+        "answer_text": lambda q, answer: answer_text(q, answer, lang),
+    }
 
 
 def display(question, answer, lang: str) -> str:
     """An answer as plain text, for showing a stored version beside the typed one."""
-    if answer is None or answer == [] or answer == "":
-        return _("(leeg)")
-    if question.type == "yesno":
-        return _("Ja") if answer else _("Nee")
-    if question.type == "choice":
-        return question.option_label(answer, lang)
-    if question.type == "multichoice":
-        return ", ".join(question.option_label(v, lang) for v in answer)
-    if question.type == "date":
-        return format_date(date.fromisoformat(answer), "dd/MM/yyyy")
-    if question.type == "group":
-        return "; ".join(" · ".join(str(v) for v in row.values() if v not in (None, "")) for row in answer)
-    return str(answer)
+    return answer_text(question, answer, lang) or _("(leeg)")
 
 
 @bp.get("/")
@@ -65,14 +62,23 @@ def new():
     drafting = [m.organisation for m in current_user.memberships if m.role == "drafter"]
     if not drafting:
         abort(403)
-    form = NewProtocolForm(organisation=drafting[0].id, name=drafting[0].name, sector=drafting[0].sector)
+    schema = get_schema()
+    templates = {v.id: v for v in published_templates()}
+    form = NewProtocolForm(organisation=drafting[0].id, name=drafting[0].name, sector=drafting[0].sector, template=0)
     form.organisation.choices = [SelectChoice(o.id, o.name) for o in drafting]
-    form.sector.choices = sector_choices(get_schema(), current_lang())
+    form.sector.choices = sector_choices(schema, current_lang())
+    form.template.choices = [SelectChoice(0, _("Geen sjabloon: de standaardtekst van policybuilder"))] + [
+        SelectChoice(v.id, _("%(name)s van %(federation)s (versie %(n)s)", name=v.template.name,
+                             federation=v.template.organisation.name, n=v.number))
+        for v in templates.values()
+    ]
     if form.validate_on_submit():
+        version = templates.get(form.template.data)
+        answers = {"profile": {"name": form.name.data, "sector": form.sector.data}}
+        if version is not None:
+            answers = apply_defaults(template_of(version, schema), answers, schema)
         protocol = Protocol(
-            organisation_id=form.organisation.data,
-            answers={"profile": {"name": form.name.data, "sector": form.sector.data}},
-            saved_steps=[],
+            organisation_id=form.organisation.data, answers=answers, saved_steps=[], template_version=version
         )
         db.session.add(protocol)
         db.session.flush()
@@ -107,6 +113,11 @@ def step(protocol_id: int, key: str):
         return render_template("wizard/step.html", **_page(protocol, element, form)), 422
     action = request.form.get("nav", "stay")
     step_answers = _collect(element, form, action)
+    overlay = step_template(protocol, element, schema)
+    if overlay and (refused := enforce_fixed(overlay, element, schema, step_answers, request.form)):
+        labels = ", ".join(text(schema.question(ref).label, current_lang()) for ref in refused)
+        flash(_("Niet bewaard: deze antwoorden legde de federatie vast en kunnen niet gewijzigd worden: %(labels)s.", labels=labels), "error")
+        return render_template("wizard/step.html", **_page(protocol, element, form)), 422
     try:
         protocol.save_step(key, step_answers, based_on=_int(form.revision.data))
     except StaleRevision:
@@ -126,7 +137,8 @@ def review(protocol_id: int):
     schema = get_schema()
     protocol = protocol_or_404(protocol_id, "drafter")
     return render_template(
-        "wizard/review.html", protocol=protocol, schema=schema, states=step_states(schema, protocol)
+        "wizard/review.html", protocol=protocol, schema=schema, states=step_states(schema, protocol),
+        newer=newer_version(protocol),
     )
 
 
@@ -137,6 +149,7 @@ def _page(protocol: Protocol, element, form: StepForm, conflict: bool = False) -
         "protocol": protocol,
         "element": element,
         "form": form,
+        "overlay": step_template(protocol, element, schema),
         "states": step_states(schema, protocol),
         "schema": schema,
         "element_number": schema.keys.index(element.key) + 1,
@@ -216,3 +229,33 @@ def _int(raw) -> int:
         return int(raw)
     except (TypeError, ValueError):
         return -1
+
+
+@bp.route("/protocols/<int:protocol_id>/template-update", methods=["GET", "POST"])
+@login_required
+def template_update(protocol_id: int):
+    schema = get_schema()
+    protocol = protocol_or_404(protocol_id, "drafter")
+    newer = newer_version(protocol)
+    if newer is None:
+        flash(_("Je protocol gebruikt de nieuwste versie van het sjabloon."))
+        return redirect(url_for("wizard.review", protocol_id=protocol.id))
+    result = merge(template_of(protocol.template_version, schema), template_of(newer, schema), protocol.answers, schema)
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            answers = resolve(result, merge_choices(result, request.form))
+            validate_answers(schema, answers)
+            protocol.save_answers(answers, _int(request.form.get("revision")), template_version_id=newer.id)
+        except (MergeError, AnswersError) as exc:
+            flash(_("Niet overgenomen: %(problem)s", problem=exc), "error")
+        except StaleRevision:
+            db.session.refresh(protocol)
+            flash(_("Het protocol werd intussen gewijzigd. Bekijk de verschillen opnieuw en bevestig dan."), "error")
+        else:
+            audit.record("protocol.template_update", protocol.organisation_id, protocol, template_version=newer.number)
+            db.session.commit()
+            flash(_("Versie %(n)s van het sjabloon is overgenomen.", n=newer.number), "success")
+            return redirect(url_for("wizard.review", protocol_id=protocol.id))
+    return render_template("wizard/template_update.html", protocol=protocol, newer=newer, result=result,
+                           schema=schema, form=form, word_diff=word_diff)
