@@ -187,3 +187,27 @@ def decide(approver_client, submit):
         return browser.post(f"{page_url}/{action}", data={"csrf_token": token, **defaults, **fields})
 
     return post
+
+
+@pytest.fixture
+def publish_template(app, make_org):
+    """Return a callable that publishes a version of a federation's sector template; returns its id."""
+    federation = {}
+
+    def publish(data: dict, number: int = 1, logo: bytes | None = None, name: str = "Sjabloon jeugdhulp") -> int:
+        from policybuilder.models import SectorTemplate, TemplateVersion
+
+        if "id" not in federation:
+            federation["id"] = make_org(name="Federatie Jeugdhulp", sector="youth_care", kind="federation")
+        with app.app_context():
+            template = db.session.query(SectorTemplate).filter_by(name=name).one_or_none()
+            if template is None:
+                template = SectorTemplate(organisation_id=federation["id"], name=name, draft={})
+            full = {"format": 1, "name": name, "federation": "Federatie Jeugdhulp", "version": number, **data}
+            version = TemplateVersion(template=template, number=number, data=full, logo=logo,
+                                      release_notes=data.get("release_notes", ""))
+            db.session.add(version)
+            db.session.commit()
+            return version.id
+
+    return publish
