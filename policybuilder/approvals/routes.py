@@ -46,7 +46,7 @@ def versions(protocol_id: int):
 @login_required
 def version(protocol_id: int, number: int):
     version = version_or_404(protocol_id, number)
-    return _version_page(version, ApproveForm(formdata=None, **_approve_defaults(version)), ReturnForm(formdata=None, name=current_user.name))
+    return _version_page(version, **_blank_forms(version))
 
 
 @bp.post("/protocols/<int:protocol_id>/versions/<int:number>/approve")
@@ -54,16 +54,13 @@ def version(protocol_id: int, number: int):
 def approve(protocol_id: int, number: int):
     version = version_or_404(protocol_id, number, "approver")
     form = ApproveForm()
-    if not form.validate_on_submit():
-        return _version_page(version, form, ReturnForm(formdata=None, name=current_user.name)), 422
-    try:
+
+    def act():
         service.approve(version, current_user, form.name.data, form.function.data, form.consultation_note.data or "",
                         form.consultation_date.data, form.in_force_date.data, form.next_review_date.data)
-    except service.ApprovalRefused as exc:
-        flash(str(exc), "error")
-        return _version_page(version, form, ReturnForm(formdata=None, name=current_user.name)), 409
-    flash(_("Versie %(n)s is goedgekeurd.", n=version.number), "success")
-    return redirect(url_for("approvals.version", protocol_id=protocol_id, number=number))
+        return _("Versie %(n)s is goedgekeurd.", n=version.number)
+
+    return _decide(version, {"approve_form": form}, act)
 
 
 @bp.post("/protocols/<int:protocol_id>/versions/<int:number>/return")
@@ -71,15 +68,39 @@ def approve(protocol_id: int, number: int):
 def return_version(protocol_id: int, number: int):
     version = version_or_404(protocol_id, number, "approver")
     form = ReturnForm()
-    if not form.validate_on_submit():
-        return _version_page(version, ApproveForm(formdata=None, **_approve_defaults(version)), form), 422
-    try:
+
+    def act():
         service.return_version(version, current_user, form.name.data, form.function.data, form.comment.data)
+        return _("Versie %(n)s is teruggestuurd naar de opsteller.", n=version.number)
+
+    return _decide(version, {"return_form": form}, act)
+
+
+def _decide(version, posted: dict, act):
+    """Validate the posted decision form, act, and redirect; else show the version page with the reason."""
+    forms = {**_blank_forms(version), **posted}
+    form = next(iter(posted.values()))
+    if not form.validate_on_submit():
+        return _version_page(version, **forms), 422
+    try:
+        message = act()
     except service.ApprovalRefused as exc:
         flash(str(exc), "error")
-        return _version_page(version, ApproveForm(formdata=None, **_approve_defaults(version)), form), 409
-    flash(_("Versie %(n)s is teruggestuurd naar de opsteller.", n=version.number), "success")
-    return redirect(url_for("approvals.version", protocol_id=protocol_id, number=number))
+        return _version_page(version, **forms), 409
+    flash(message, "success")
+    return redirect(url_for("approvals.version", protocol_id=version.protocol_id, number=version.number))
+
+
+def _blank_forms(version) -> dict:
+    """Both decision forms, prefilled with the approver's name and the default dates."""
+    today = date.today()
+    return {
+        "approve_form": ApproveForm(
+            formdata=None, name=current_user.name, in_force_date=today,
+            next_review_date=service.default_next_review(get_schema(), version.answers, today),
+        ),
+        "return_form": ReturnForm(formdata=None, name=current_user.name),
+    }
 
 
 @bp.get("/protocols/<int:protocol_id>/compare")
@@ -97,15 +118,6 @@ def verify():
     form = VerifyForm()
     result = verify_upload(form.document.data) if form.validate_on_submit() else None
     return render_template("approvals/verify.html", form=form, result=result), 422 if form.errors else 200
-
-
-def _approve_defaults(version) -> dict:
-    today = date.today()
-    return {
-        "name": current_user.name,
-        "in_force_date": today,
-        "next_review_date": service.default_next_review(get_schema(), version.answers, today),
-    }
 
 
 def _version_page(version, approve_form: ApproveForm, return_form: ReturnForm):
