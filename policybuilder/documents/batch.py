@@ -60,7 +60,10 @@ def batch_command(folder: Path, output: Path, formats: str, jobs: int | None, la
     if not files:
         click.echo(_("Geen antwoordbestanden (*.json) in %(name)s.", name=folder))
         return
-    output.mkdir(parents=True, exist_ok=True)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(_("%(name)s: map kan niet gemaakt worden (%(error)s)", name=output, error=exc))
     schema_dir = str(current_app.config.get("SCHEMA_DIR", SCHEMA_DIR))
     failures = {}
     with ProcessPoolExecutor(

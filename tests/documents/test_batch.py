@@ -79,3 +79,10 @@ def test_empty_folder(runner, tmp_path):
     (tmp_path / "leeg").mkdir()
     result = runner.invoke(args=["batch", str(tmp_path / "leeg"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0 and "Geen antwoordbestanden" in result.stdout
+
+
+def test_output_that_cannot_be_made(runner, tmp_path):
+    folder = answers_folder(tmp_path / "in", 1)
+    (tmp_path / "bestand").write_text("", encoding="utf-8")
+    result = runner.invoke(args=["batch", str(folder), "-o", str(tmp_path / "bestand" / "out"), "--format", "docx"])
+    assert result.exit_code == 2 and "map kan niet gemaakt worden" in result.stderr
