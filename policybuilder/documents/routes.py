@@ -1,8 +1,6 @@
 """Preview and download of a protocol's document, built from its saved answers."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from io import BytesIO
 from pathlib import Path
 
@@ -12,6 +10,7 @@ from markupsafe import Markup
 
 from ..document import FORMATS, MIME_TYPES, DocumentMeta, render_html
 from ..access import protocol_or_404, version_or_404
+from ..filenames import slug
 from ..document.html import ASSETS
 from ..models import Protocol
 from .files import document_file, document_parts, version_meta
@@ -32,9 +31,7 @@ def protocol_meta(protocol: Protocol) -> DocumentMeta:
 
 def file_name(organisation: str, version: str, fmt: str) -> str:
     """protocol-<org-slug>-v<version>.<ext>, ASCII letters, digits, dots and hyphens only."""
-    ascii_name = unicodedata.normalize("NFKD", organisation).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-") or "organisatie"
-    return f"protocol-{slug}-v{version}.{fmt}"
+    return f"protocol-{slug(organisation, 'organisatie')}-v{version}.{fmt}"
 
 
 @bp.get("/protocols/<int:protocol_id>/preview")

@@ -4,12 +4,17 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
+import cairosvg
+from sqlalchemy import distinct, func, select
+
 from ..canonical import canonical_json
 from ..document import Style
-from ..models import TemplateVersion
+from ..extensions import db
+from ..models import Protocol, SectorTemplate, TemplateVersion
 from ..schema import Schema
-from ..sector import Template, extend_schema, template_from_json
+from ..sector import Template, TemplateStyle, extend_schema, template_from_json
 
+LOGO_WIDTH_PX = 600  # 5 cm on the cover at 300 dpi
 # The house-style fonts the product ships (the PDF embeds metric-compatible Liberation fonts).
 FONTS = ("Arial", "Times New Roman")
 
@@ -28,17 +33,42 @@ def style_of(version: TemplateVersion | None, schema: Schema) -> Style:
     """The house style a protocol gets from its template version (the product's default without one)."""
     if version is None:
         return Style()
-    style = template_of(version, schema).style
+    return house_style(template_of(version, schema).style, version.logo)
+
+
+def house_style(style: TemplateStyle, logo: bytes | None) -> Style:
+    """The document Style of a template's house style; ``logo`` is used only if the style names one."""
     chosen = {
         "primary_colour": style.primary_colour,
         "font_family": style.font,
         "cover_text": style.cover_text,
         "footer_text": style.footer_text,
-        "logo": version.logo if style.logo else None,
+        "logo": printable_logo(logo) if style.logo and logo else None,
     }
     return Style(**{key: value for key, value in chosen.items() if value is not None})
+
+
+@lru_cache(maxsize=64)
+def printable_logo(logo: bytes) -> bytes:
+    """The logo as PNG for both renderers: an SVG (already checked on upload) is rasterised once."""
+    if logo.startswith(b"\x89PNG"):
+        return logo
+    return cairosvg.svg2png(bytestring=logo, output_width=LOGO_WIDTH_PX)
 
 
 def schema_for(version: TemplateVersion | None, schema: Schema) -> Schema:
     """The schema with the template's own clauses added to their elements."""
     return schema if version is None else extend_schema(template_of(version, schema), schema)
+
+
+def usage(organisation_id: int) -> list[tuple[TemplateVersion, int, int]]:
+    """Per published version of the federation's templates: how many protocols and organisations use it."""
+    rows = db.session.execute(
+        select(TemplateVersion, func.count(Protocol.id), func.count(distinct(Protocol.organisation_id)))
+        .join(SectorTemplate)
+        .outerjoin(Protocol, Protocol.template_version_id == TemplateVersion.id)
+        .where(SectorTemplate.organisation_id == organisation_id)
+        .group_by(TemplateVersion.id)
+        .order_by(SectorTemplate.name, TemplateVersion.number)
+    )
+    return [tuple(row) for row in rows]

@@ -225,3 +225,6 @@ def _svg_problems(content: bytes) -> list[str]:
             elif CSS_EXTERNAL.search(value):
                 problems.append(f"logo.svg: het attribuut {attribute} verwijst naar een extern bestand.")
     return problems
+
+
+logo_problems = _logo_problems

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from policybuilder import create_app
+from policybuilder.extensions import db
 
 PUBLIC = {"static", "auth.login", "auth.setup", "auth.set_password", "approvals.verify", "documents.asset"}
 
@@ -30,12 +31,11 @@ def test_the_walk_covers_the_object_routes():
 
 
 @pytest.fixture
-def other_org(app, make_org, make_user, client_for, token):
+def other_org(app, make_org, make_user, client_for, token, publish_template):
     """Another organisation with a submitted protocol; its ids fill the URLs."""
     other = make_org(name="VZW Elders", sector="welfare")
     user = make_user("iemand@elders.be", ("drafter", "approver", "admin"), other)
     outsider = client_for(user)
-    from policybuilder.extensions import db
     from policybuilder.models import Protocol
 
     with app.app_context():
@@ -44,7 +44,14 @@ def other_org(app, make_org, make_user, client_for, token):
         db.session.commit()
         protocol_id = protocol.id
     outsider.post(f"/protocols/{protocol_id}/submit", data={"csrf_token": token(outsider, f"/protocols/{protocol_id}/review")})
-    return {"organisation_id": other, "protocol_id": protocol_id, "number": 1, "user_id": user, "key": "profile", "fmt": "pdf"}
+    version_id = publish_template({"questions": {}, "clauses": {"learning": [
+        {"id": "fed_1", "kind": "paragraph", "text": {"nl": "Sectorafspraak"}, "basis": {"kind": "sector"}}]}})
+    with app.app_context():
+        from policybuilder.models import TemplateVersion
+
+        template_id = db.session.get(TemplateVersion, version_id).template_id
+    return {"organisation_id": other, "protocol_id": protocol_id, "number": 1, "user_id": user, "key": "profile",
+            "fmt": "pdf", "template_id": template_id, "clause_id": "fed_1"}
 
 
 @pytest.mark.parametrize(("endpoint", "rule", "method"), ROUTES)

@@ -154,3 +154,17 @@ def test_a_version_records_the_template_version_it_used(app, client, started, to
     with app.app_context():
         version = db.session.get(Protocol, started).versions[0]
         assert version.template_version.number == 1
+
+
+def test_an_svg_logo_reaches_both_documents_as_an_image(app, client, make_protocol, publish_template):
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><rect width="120" height="40" fill="#7A1F5C"/></svg>'
+    version_id = publish_template({**V1, "style": {**V1["style"], "logo": "logo.svg"}}, logo=svg, name="Met SVG-logo")
+    protocol_id = make_protocol()
+    with app.app_context():
+        db.session.get(Protocol, protocol_id).template_version_id = version_id
+        db.session.commit()
+    import docx
+
+    document = docx.Document(io.BytesIO(client.get(f"/protocols/{protocol_id}/download/docx").data))
+    assert document.inline_shapes
+    assert PdfReader(io.BytesIO(client.get(f"/protocols/{protocol_id}/download/pdf").data)).pages[0].images

@@ -1,0 +1,81 @@
+"""Forms of the federation editor."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, Form, FormField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+
+from ..schema import Element, text
+from ..wizard.forms import strip_control_chars
+from .store import FONTS
+
+STATES = (
+    SelectChoice("open", _l("Open: leden mogen het antwoord aanpassen")),
+    SelectChoice("locked", _l("Vergrendeld: leden zien dit antwoord en kunnen het niet aanpassen")),
+    SelectChoice("hidden", _l("Verborgen: leden krijgen de vraag niet, dit antwoord geldt")),
+)
+BASIS = (
+    SelectChoice("law", _l("Wet of decreet")),
+    SelectChoice("sector", _l("Sectorafspraak")),
+    SelectChoice("good_practice", _l("Goede praktijk")),
+)
+CLEAN = [strip_control_chars]
+
+
+def _optional_text(label, max_length: int, description=None) -> TextAreaField:
+    return TextAreaField(label, description=description, filters=CLEAN, validators=[Optional(), Length(max=max_length)])
+
+
+class DraftForm(FlaskForm):
+    """Base of every form that changes a draft: the revision the editor started from."""
+
+    revision = HiddenField()
+
+
+class NewTemplateForm(FlaskForm):
+    name = StringField(_l("Naam van het nieuwe sjabloon"), filters=CLEAN, validators=[DataRequired(), Length(max=200)])
+
+
+class ImportForm(FlaskForm):
+    package = FileField(_l("Sjabloonpakket (.pbt)"), validators=[FileRequired()],
+                        description=_l("Een pakket dat policybuilder exporteerde. Alles wordt eerst gecontroleerd; bij een fout wordt niets bewaard."))
+
+
+class OverlayForm(Form):
+    """What the template says about one question, next to its default answer."""
+
+    state = RadioField(_l("Voor de leden"), choices=STATES, default="open", validators=[InputRequired()])
+    suggestion = _optional_text(_l("Suggestie voor de leden (optioneel)"), 5000,
+                                _l("Een voorbeeldtekst die leden kunnen overnemen."))
+    help = _optional_text(_l("Hulp voor leden (optioneel)"), 5000, _l("Verschijnt bij de vraag in de wizard van de leden."))
+
+
+def overlay_form_class(element: Element, lang: str = "nl") -> type[Form]:
+    """One OverlayForm per question of ``element`` (rendered with prefix "tpl", so no name meets a question id)."""
+    fields = {q.id: FormField(OverlayForm, label=text(q.label, lang)) for q in element.questions}
+    return type(f"{element.key.title()}Overlays", (Form,), fields)
+
+
+class ClauseForm(DraftForm):
+    heading = StringField(_l("Titel (optioneel)"), filters=CLEAN, validators=[Optional(), Length(max=200)])
+    text = TextAreaField(_l("Tekst van de bepaling"), filters=CLEAN, validators=[DataRequired(), Length(max=5000)],
+                         description=_l("Gewone tekst; {onderdeel.vraag} neemt het antwoord van een lid over."))
+    basis = RadioField(_l("Grondslag"), choices=BASIS, default="sector", validators=[InputRequired()])
+    reference = StringField(_l("Verwijzing (optioneel)"), filters=CLEAN, validators=[Optional(), Length(max=300)],
+                            description=_l("Bijvoorbeeld: art. 32quater van de welzijnswet, of de naam van de sectorafspraak."))
+
+
+class StyleForm(DraftForm):
+    logo = FileField(_l("Nieuw logo (PNG of SVG, hoogstens 1 MB)"), validators=[Optional()])
+    remove_logo = BooleanField(_l("Logo verwijderen"))
+    primary_colour = StringField(_l("Hoofdkleur"), validators=[DataRequired(), Regexp(r"^#[0-9A-Fa-f]{6}$", message=_l("Kies een kleur zoals #1F4E79."))])
+    font = SelectField(_l("Lettertype"), choices=[SelectChoice(font, font) for font in FONTS])
+    cover_text = _optional_text(_l("Tekst op de voorpagina (optioneel)"), 2000)
+    footer_text = StringField(_l("Tekst in de voettekst (optioneel)"), filters=CLEAN, validators=[Optional(), Length(max=300)])
+
+
+class PublishForm(DraftForm):
+    release_notes = TextAreaField(_l("Wat is er nieuw in deze versie?"), filters=CLEAN, validators=[DataRequired(), Length(max=20000)],
+                                  description=_l("De leden lezen dit wanneer ze de nieuwe versie overnemen."))

@@ -1,0 +1,421 @@
+"""Federation editor views: validate, act, redirect."""
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy import select
+
+from ..access import organisation_or_404
+from ..filenames import slug
+from ..extensions import db
+from ..models import Organisation, SectorTemplate, StaleRevision
+from ..schema import Element, Question
+from ..schema_store import get_schema
+from ..sector import PackageError, TemplateError, export_package, import_package
+from ..sector.package import MAX_LOGO_BYTES, MAX_PACKAGE_BYTES, MB, logo_problems
+from ..wizard.forms import from_form_data, to_form_data
+from . import drafts, service
+from .forms import ClauseForm, DraftForm, ImportForm, NewTemplateForm, PublishForm, StyleForm, overlay_form_class
+from .store import FONTS, template_of, usage
+
+bp = Blueprint("federation", __name__, url_prefix="/federation")
+EDITOR = "federation_editor"
+LANG = "nl"  # federations write their templates in Dutch
+LOGO_NAMES = {".png": "logo.png", ".svg": "logo.svg"}
+
+
+@bp.context_processor
+def _pages_context() -> dict:
+    return {"schema": get_schema()}
+
+
+def federation_or_404(organisation_id: int) -> Organisation:
+    """A federation in which the current user is a federation editor (404 outside it, 403 without the role)."""
+    organisation = organisation_or_404(organisation_id, EDITOR)
+    if organisation.kind != "federation":
+        abort(404)
+    return organisation
+
+
+def template_or_404(template_id: int) -> SectorTemplate:
+    """A template of a federation the current user edits for."""
+    row = db.get_or_404(SectorTemplate, template_id)
+    federation_or_404(row.organisation_id)
+    return row
+
+
+# -- the federation's templates ------------------------------------------------------------------------------------
+
+@bp.route("/<int:organisation_id>/templates", methods=["GET", "POST"])
+@login_required
+def index(organisation_id: int):
+    federation = federation_or_404(organisation_id)
+    form = NewTemplateForm()
+    if form.validate_on_submit():
+        try:
+            row = service.create(federation, form.name.data)
+        except service.Refused as exc:
+            form.name.errors.append(str(exc))
+        else:
+            flash(_("Het sjabloon “%(name)s” is aangemaakt.", name=row.name), "success")
+            return redirect(url_for(".template", template_id=row.id))
+    return _index_page(federation, form, ImportForm(formdata=None), _invalid(form)), 422 if form.errors else 200
+
+
+@bp.post("/<int:organisation_id>/templates/import")
+@login_required
+def import_template(organisation_id: int):
+    federation = federation_or_404(organisation_id)
+    # A package may be larger than the application's request limit; its own checks say why it is refused.
+    request.max_content_length = MAX_PACKAGE_BYTES + MB
+    form = ImportForm()
+    problems = _invalid(form)
+    if form.validate_on_submit():
+        schema = get_schema()
+        try:
+            template, logo = import_package(form.package.data.read(), schema, FONTS)
+            row, version = service.store_import(federation, template, logo, schema, current_user)
+        except PackageError as exc:
+            problems = exc.problems
+        except service.Refused as exc:
+            problems = [str(exc)]
+        else:
+            flash(_imported_message(row, version), "success")
+            return redirect(url_for(".template", template_id=row.id))
+    page = _index_page(federation, NewTemplateForm(formdata=None), form, problems, _("Het pakket werd niet ingelezen"))
+    return page, 422
+
+
+def _index_page(federation: Organisation, form, import_form, messages=(), title=None):
+    templates = db.session.scalars(select(SectorTemplate).where(SectorTemplate.organisation_id == federation.id).order_by(SectorTemplate.name))
+    schema = get_schema()
+    return render_template(
+        "federation/index.html", federation=federation, form=form, import_form=import_form, usage=usage(federation.id),
+        templates=[(row, service.draft_changed(row, schema)) for row in templates], messages=messages, messages_title=title,
+    )
+
+
+def _imported_message(row: SectorTemplate, version) -> str:
+    if version is None:
+        return _("Dit pakket is al aanwezig als een versie van “%(name)s”; er werd niets toegevoegd.", name=row.name)
+    return _("Versie %(n)s van “%(name)s” is ingelezen.", n=version.number, name=row.name)
+
+
+# -- one template: overview, publish, export, preview -------------------------------------------------------------
+
+@bp.get("/templates/<int:template_id>")
+@login_required
+def template(template_id: int):
+    row = template_or_404(template_id)
+    return _template_page(row, PublishForm(formdata=None, revision=row.revision))
+
+
+@bp.post("/templates/<int:template_id>/publish")
+@login_required
+def publish(template_id: int):
+    row = template_or_404(template_id)
+    form = PublishForm()
+    if form.validate_on_submit():
+        try:
+            version = service.publish(row, form.release_notes.data, _int(form.revision.data), get_schema(), current_user)
+        except service.Refused as exc:
+            form.release_notes.errors.append(str(exc))
+            form.revision.data, form.revision.raw_data = row.revision, None
+        else:
+            flash(_("Versie %(n)s is gepubliceerd. Het concept blijft open voor de volgende versie.", n=version.number), "success")
+            return redirect(url_for(".template", template_id=row.id))
+    return _template_page(row, form, _invalid(form)), 422
+
+
+def _template_page(row: SectorTemplate, publish_form: PublishForm, messages=()):
+    schema, draft = get_schema(), row.draft
+    counts = {
+        element.key: (sum(ref.startswith(f"{element.key}.") for ref in draft["questions"]), len(draft.get("clauses", {}).get(element.key, ())))
+        for element in schema.elements
+    }
+    return render_template(
+        "federation/template.html", row=row, publish_form=publish_form, messages=messages, counts=counts,
+        changed=service.draft_changed(row, schema),
+    )
+
+
+@bp.get("/templates/<int:template_id>/preview")
+@login_required
+def preview(template_id: int):
+    row = template_or_404(template_id)
+    html, logo_left_out = service.preview(row, get_schema())
+    return render_template("federation/preview.html", row=row, document=Markup(html), logo_left_out=logo_left_out)
+
+
+@bp.get("/templates/<int:template_id>/versions/<int:number>/export")
+@login_required
+def export(template_id: int, number: int):
+    row = template_or_404(template_id)
+    version = next((v for v in row.versions if v.number == number), None)
+    if version is None:
+        abort(404)
+    data = export_package(template_of(version, get_schema()), version.logo)
+    return send_file(BytesIO(data), mimetype="application/zip", as_attachment=True, download_name=f"{slug(row.name, 'sjabloon')}-v{number}.pbt")
+
+
+# -- editing the draft ----------------------------------------------------------------------------------------------
+
+@bp.route("/templates/<int:template_id>/elements/<key>", methods=["GET", "POST"])
+@login_required
+def element(template_id: int, key: str):
+    row, element = _element_or_404(template_id, key)
+    if request.method == "GET":
+        form = _question_form(row, element)
+        if request.args.get("add") in {q.id for q in element.questions if q.type == "group"}:
+            form[request.args["add"]].append_entry()
+        return _element_page(row, element, form)
+    form = _step_form_class(key)()
+    settings = overlay_form_class(element)(request.form, prefix="tpl")
+    action = request.form.get("nav", "stay")
+    valid = form.validate_on_submit() & settings.validate()  # both, so every field shows its error
+    messages, status = _invalid(form, settings), 422
+    if valid:
+        entries = _question_entries(row, element, form, settings, action)
+        messages = [] if entries is not None else [_("Niet bewaard: een vergrendelde of verborgen vraag heeft een antwoord nodig.")]
+        if entries is not None:
+            messages, status = _store(row, drafts.with_questions(row.draft, entries), form, "template.questions")
+        if not messages:
+            flash(_("Het concept is bewaard."), "success")
+            return redirect(_after_save(action, ".element", template_id=row.id, key=key))
+    return _element_page(row, element, form, settings, messages=messages), status
+
+
+@bp.post("/templates/<int:template_id>/elements/<key>/clauses")
+@login_required
+def add_clause(template_id: int, key: str):
+    row, element = _element_or_404(template_id, key)
+    form = ClauseForm(prefix="clause")
+    valid = form.validate_on_submit()
+    messages, status = _invalid(form), 422
+    if valid:
+        draft = drafts.with_clause(row.draft, get_schema(), key, form.text.data, form.basis.data, form.reference.data, form.heading.data)
+        messages, status = _store(row, draft, form, "template.clause_add")
+        if not messages:
+            flash(_("De bepaling is toegevoegd."), "success")
+            return redirect(url_for(".element", template_id=row.id, key=key, _anchor="clauses"))
+    return _element_page(row, element, clause_form=form, messages=messages), status
+
+
+@bp.post("/templates/<int:template_id>/elements/<key>/clauses/<clause_id>/remove")
+@login_required
+def remove_clause(template_id: int, key: str, clause_id: str):
+    row = _element_or_404(template_id, key)[0]
+    form = DraftForm()
+    messages = _store(row, drafts.without_clause(row.draft, key, clause_id), form, "template.clause_remove")[0] if form.validate_on_submit() else _invalid(form)
+    for message in messages:
+        flash(message, "error")
+    if not messages:
+        flash(_("De bepaling is verwijderd."), "success")
+    return redirect(url_for(".element", template_id=row.id, key=key, _anchor="clauses"))
+
+
+@bp.route("/templates/<int:template_id>/contacts", methods=["GET", "POST"])
+@login_required
+def contacts(template_id: int):
+    row = template_or_404(template_id)
+    group = get_schema().question(drafts.CONTACTS_TARGET)
+    form_class = _step_form_class(drafts.CONTACTS_TARGET.partition(".")[0])
+    if request.method == "GET":
+        form = form_class(formdata=None, data={group.id: to_form_data(group, row.draft.get("contacts", []))}, revision=row.revision)
+        if request.args.get("add") == group.id:
+            form[group.id].append_entry()
+        return _contacts_page(row, group, form)
+    form = form_class()
+    action = request.form.get("nav", "stay")
+    valid = form.validate_on_submit()
+    messages, status = _invalid(form), 422
+    if valid:
+        rows = from_form_data(group, _without_removed_row(group, form[group.id].data, action))
+        messages = _incomplete_rows(group, rows)
+        if not messages:
+            messages, status = _store(row, drafts.with_contacts(row.draft, rows), form, "template.contacts")
+        if not messages:
+            flash(_("De sectorcontacten zijn bewaard."), "success")
+            return redirect(_after_save(action, ".contacts", template_id=row.id))
+    return _contacts_page(row, group, form, messages), status
+
+
+def _contacts_page(row: SectorTemplate, group: Question, form, messages=()):
+    _ensure_one_row(form, [group])
+    product_rows = drafts.shown_value(row.draft, drafts.CONTACTS_TARGET, group)
+    return render_template("federation/contacts.html", row=row, group=group, form=form, product_rows=product_rows or [], messages=messages)
+
+
+@bp.route("/templates/<int:template_id>/style", methods=["GET", "POST"])
+@login_required
+def style(template_id: int):
+    row = template_or_404(template_id)
+    if request.method == "GET":
+        chosen = {key: value for key, value in row.draft.get("style", {}).items() if key != "logo"}
+        data = {"primary_colour": "#1F4E79", "font": FONTS[0], **chosen}
+        return _style_page(row, StyleForm(formdata=None, data=data, revision=row.revision))
+    form = StyleForm()
+    valid = form.validate_on_submit()
+    messages, status = _invalid(form), 422
+    if valid:
+        logo_name, logo = _uploaded_logo(form.logo)
+        messages = [_("Niet bewaard: het logo kan niet gebruikt worden.")] if form.logo.errors else []
+        if not messages:
+            kept = None if form.remove_logo.data else row.draft.get("style", {}).get("logo")
+            columns = {"draft_logo": logo} if logo or form.remove_logo.data else {}
+            draft = drafts.with_style(row.draft, logo=logo_name or kept, primary_colour=form.primary_colour.data.upper(),
+                                      font=form.font.data, cover_text=form.cover_text.data, footer_text=form.footer_text.data)
+            messages, status = _store(row, draft, form, "template.style", **columns)
+        if not messages:
+            flash(_("De huisstijl is bewaard."), "success")
+            return redirect(url_for(".style", template_id=row.id))
+    return _style_page(row, form, messages), status
+
+
+def _style_page(row: SectorTemplate, form: StyleForm, messages=()):
+    return render_template("federation/style.html", row=row, form=form, logo=row.draft.get("style", {}).get("logo"), messages=messages)
+
+
+@bp.get("/templates/<int:template_id>/logo")
+@login_required
+def logo(template_id: int):
+    """The draft's logo, shown on the house style page; a sandbox policy keeps an SVG opened on its own inert."""
+    row = template_or_404(template_id)
+    name = row.draft.get("style", {}).get("logo")
+    if not name or row.draft_logo is None:
+        abort(404)
+    mimetype = "image/png" if name == "logo.png" else "image/svg+xml"
+    response = send_file(BytesIO(row.draft_logo), mimetype=mimetype, download_name=name, max_age=0)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    return response
+
+
+# -- helpers ----------------------------------------------------------------------------------------------------------
+
+def _element_or_404(template_id: int, key: str) -> tuple[SectorTemplate, Element]:
+    row = template_or_404(template_id)
+    schema = get_schema()
+    if key not in schema.keys:
+        abort(404)
+    return row, schema.element(key)
+
+
+def _step_form_class(key: str):
+    """The wizard's own form for element ``key``: the editor fills in the same fields as the members."""
+    return current_app.extensions["policybuilder.forms"][(key, LANG)]
+
+
+def _question_form(row: SectorTemplate, element: Element):
+    """The element's wizard form with the draft's defaults, else the product's."""
+    data = {q.id: to_form_data(q, drafts.shown_value(row.draft, f"{element.key}.{q.id}", q)) for q in element.questions}
+    return _step_form_class(element.key)(formdata=None, data=data, revision=row.revision)
+
+
+def _element_page(row: SectorTemplate, element: Element, form=None, settings=None, clause_form=None, messages=()):
+    form = form or _question_form(row, element)
+    if settings is None:
+        overlays = {q.id: _overlay_data(row.draft["questions"].get(f"{element.key}.{q.id}", {})) for q in element.questions}
+        settings = overlay_form_class(element)(data=overlays, prefix="tpl")
+    _ensure_one_row(form, element.questions)
+    return render_template(
+        "federation/element.html", row=row, element=element, form=form, settings=settings,
+        clause_form=clause_form or ClauseForm(formdata=None, prefix="clause", revision=row.revision),
+        action=DraftForm(formdata=None, revision=row.revision), clauses=row.draft.get("clauses", {}).get(element.key, []),
+        messages=messages,
+    )
+
+
+def _overlay_data(entry: dict) -> dict:
+    return {"state": entry.get("state", "open"), "suggestion": (entry.get("suggestion") or {}).get(LANG, ""),
+            "help": (entry.get("help") or {}).get(LANG, "")}
+
+
+def _question_entries(row: SectorTemplate, element: Element, form, settings, action: str) -> dict | None:
+    """The draft entries of the element's questions; None (with an error on the field) if a fixed one lacks an answer."""
+    entries, complete = {}, True
+    for question in element.questions:
+        ref, overlay = f"{element.key}.{question.id}", settings[question.id]
+        answer = from_form_data(question, _without_removed_row(question, form[question.id].data, action))
+        if overlay.state.data != "open" and answer is None:
+            form[question.id].errors.append(_("Geef een antwoord: een vergrendelde of verborgen vraag gebruikt dit antwoord."))
+            complete = False
+        entries[ref] = drafts.question_entry(
+            question, overlay.state.data, answer, overlay.suggestion.data or "", overlay.help.data or "", row.draft["questions"].get(ref, {})
+        )
+    return entries if complete else None
+
+
+def _store(row: SectorTemplate, draft: dict, form, action: str, **columns) -> tuple[list[str], int]:
+    """Save ``draft``; on failure the messages to show and the status code (the typed text stays in ``form``)."""
+    try:
+        service.save_draft(row, draft, _int(form.revision.data), get_schema(), action, **columns)
+    except TemplateError as exc:
+        return [_("Niet bewaard: het sjabloon zou zo niet kloppen."), *exc.problems], 422
+    except StaleRevision:
+        db.session.refresh(row)
+        form.revision.data, form.revision.raw_data = row.revision, None
+        return [_("Niet bewaard: iemand anders bewaarde dit sjabloon intussen. Je tekst staat hieronder nog; "
+                  "kijk hem na en bewaar opnieuw om hem te bewaren.")], 409
+    return [], 200
+
+
+def _invalid(*forms) -> list[str]:
+    """What to say about forms that did not validate: an expired form, or fields to check."""
+    errors = {name for form in forms for name in form.errors}
+    if "csrf_token" in errors:
+        return [_("Dit formulier was verlopen (het stond lang open of de server werd herstart). Je tekst staat er nog: bewaar opnieuw.")]
+    return [_("Niet bewaard: controleer de velden met een foutmelding.")] if errors else []
+
+
+def _uploaded_logo(field) -> tuple[str | None, bytes | None]:
+    """The name and bytes of an uploaded logo, or (None, None); problems go to the field's errors."""
+    storage = field.data
+    if not storage:
+        return None, None
+    name = LOGO_NAMES.get(Path(storage.filename or "").suffix.lower())
+    if name is None:
+        field.errors.append(_("Kies een PNG- of SVG-bestand."))
+        return None, None
+    content = storage.read(MAX_LOGO_BYTES + 1)
+    field.errors.extend(logo_problems(name, content))
+    return (None, None) if field.errors else (name, content)
+
+
+def _incomplete_rows(group: Question, rows: list[dict]) -> list[str]:
+    required = [f for f in group.fields if f.required]
+    messages = []
+    for number, row in enumerate(rows, start=1):
+        if missing := [f.label[LANG] for f in required if row.get(f.id) in (None, "")]:
+            messages.append(_("Rij %(n)s: vul ook %(fields)s in.", n=number, fields=", ".join(missing)))
+    return messages
+
+
+def _without_removed_row(question: Question, data, action: str):
+    if question.type == "group" and action.startswith(f"remove:{question.id}:"):
+        index = _int(action.rsplit(":", 1)[1])
+        return [row for i, row in enumerate(data) if i != index]
+    return data
+
+
+def _ensure_one_row(form, questions) -> None:
+    for question in questions:
+        if question.type == "group" and not form[question.id].entries:
+            form[question.id].append_entry()
+
+
+def _after_save(action: str, endpoint: str, **values) -> str:
+    if action.startswith("add:"):
+        return url_for(endpoint, add=action[4:], _anchor=f"q-{action[4:]}", **values)
+    return url_for(endpoint, **values)
+
+
+def _int(raw) -> int:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return -1

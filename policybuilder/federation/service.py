@@ -1,0 +1,145 @@
+"""Storing templates: save a draft with optimistic locking, publish a version, import a package."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from .. import audit
+from ..document import DocumentMeta, StyleError, build_document, render_html
+from ..extensions import db
+from ..models import Organisation, SectorTemplate, StaleRevision, TemplateVersion, User
+from ..schema import Schema
+from ..sector import Template, apply_defaults, extend_schema, template_from_json, template_to_json
+from .drafts import content_of, new_draft
+from .store import FONTS, house_style
+
+SAMPLE_ORGANISATION = "<voorbeeldorganisatie>"
+
+
+class Refused(Exception):
+    """The action is not allowed now; the message says why, in Dutch."""
+
+
+def create(federation: Organisation, name: str) -> SectorTemplate:
+    """A new template of ``federation`` with an empty draft; Refused if the federation has one of that name; commits."""
+    if db.session.scalar(select(SectorTemplate.id).where(SectorTemplate.organisation_id == federation.id, SectorTemplate.name == name)):
+        raise Refused(_("Er bestaat al een sjabloon met deze naam."))
+    row = SectorTemplate(organisation=federation, name=name, draft=new_draft(name, federation.name))
+    db.session.add(row)
+    db.session.flush()
+    audit.record("template.create", federation.id, row, name=name)
+    db.session.commit()
+    return row
+
+
+def save_draft(row: SectorTemplate, draft: dict, based_on: int, schema: Schema, action: str, **columns) -> None:
+    """Store ``draft`` (and ``columns`` such as draft_logo) and commit.
+
+    TemplateError if the draft is not a valid template; StaleRevision if someone saved since ``based_on``.
+    """
+    template_from_json(draft, schema, FONTS)
+    result = db.session.execute(
+        update(SectorTemplate)
+        .where(SectorTemplate.id == row.id, SectorTemplate.revision == based_on)
+        .values(draft=draft, revision=based_on + 1, **columns)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise StaleRevision(row.id)
+    audit.record(action, row.organisation_id, row, revision=based_on + 1)
+    db.session.commit()
+    db.session.refresh(row)
+
+
+def draft_changed(row: SectorTemplate, schema: Schema) -> bool:
+    """True when the draft differs from the latest published version (or nothing was published yet)."""
+    latest = row.latest
+    if latest is None:
+        return True
+    logo = row.draft_logo if row.draft.get("style", {}).get("logo") else None
+    return content_of(row.draft, schema) != content_of(latest.data, schema) or logo != latest.logo
+
+
+def publish(row: SectorTemplate, notes: str, based_on: int, schema: Schema, user: User) -> TemplateVersion:
+    """Freeze the draft as the next version with ``notes``; Refused if it is stale or unchanged; commits."""
+    if row.revision != based_on:
+        raise Refused(_("Het concept werd intussen gewijzigd. Bekijk het voorbeeld opnieuw en publiceer dan."))
+    if not draft_changed(row, schema):
+        raise Refused(_("Het concept is gelijk aan versie %(n)s: er is niets nieuws om te publiceren.", n=row.latest.number))
+    number = (row.latest.number if row.latest else 0) + 1
+    template = template_from_json({**row.draft, "version": number, "release_notes": notes}, schema, FONTS)
+    version = _add_version(row, template, row.draft_logo if template.style.logo else None, user)
+    audit.record("template.publish", row.organisation_id, version, template=row.id, number=number)
+    db.session.commit()
+    return version
+
+
+def _add_version(row: SectorTemplate, template: Template, logo: bytes | None, user: User | None) -> TemplateVersion:
+    version = TemplateVersion(
+        template=row, number=template.version, data=template_to_json(template), logo=logo,
+        release_notes=template.release_notes, published_by_id=user.id if user else None,
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def preview(row: SectorTemplate, schema: Schema) -> tuple[str, bool]:
+    """The draft's document for a sample member, as an HTML fragment; True if its logo could not be shown."""
+    template = template_from_json(row.draft, schema, FONTS)
+    answers = apply_defaults(template, {"profile": {"name": SAMPLE_ORGANISATION}}, schema)
+    meta = DocumentMeta(organisation=SAMPLE_ORGANISATION, version_label="voorbeeld", date=date.today())
+    doc = build_document(extend_schema(template, schema), answers, meta)
+    try:
+        return render_html(doc, house_style(template.style, row.draft_logo), fragment=True), False
+    except StyleError:  # the document renderers draw PNG logos only
+        return render_html(doc, house_style(template.style, None), fragment=True), True
+
+
+def federation_named(name: str) -> Organisation:
+    """The federation called ``name``, made if missing; Refused if a member organisation has that name."""
+    organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
+    if organisation is None:
+        organisation = Organisation(name=name, sector="other", kind="federation")
+        db.session.add(organisation)
+        db.session.flush()
+        audit.record("organisation.create", organisation.id, organisation, kind="federation")
+    elif organisation.kind != "federation":
+        raise Refused(_("“%(name)s” is een organisatie, geen federatie.", name=name))
+    return organisation
+
+
+def store_import(federation: Organisation, template: Template, logo: bytes | None, schema: Schema,
+                 user: User | None = None) -> tuple[SectorTemplate, TemplateVersion | None]:
+    """Store an imported template as a version of the federation's template of that name; commits.
+
+    Returns the template and the new version (None when the content equals a version already there).
+    Refused when the version number exists with other content, or is older than the latest.
+    """
+    data = template_to_json(template)
+    row = db.session.scalar(
+        select(SectorTemplate).where(SectorTemplate.organisation_id == federation.id, SectorTemplate.name == template.name)
+    )
+    if row is None:
+        row = SectorTemplate(organisation=federation, name=template.name, draft=data, draft_logo=logo)
+        db.session.add(row)
+    else:
+        same = next((v for v in row.versions if v.number == template.version), None)
+        if same is not None:
+            if same.data == data and same.logo == logo:
+                return row, None
+            raise Refused(_("Versie %(n)s van “%(name)s” bestaat al met een andere inhoud.", n=template.version, name=row.name))
+        latest = row.latest
+        if latest is not None and content_of(latest.data, schema) == content_of(data, schema) and latest.logo == logo:
+            return row, None
+        if latest is not None and template.version < latest.number:
+            raise Refused(_("Versie %(n)s is ouder dan de laatste versie (%(latest)s) van “%(name)s”.",
+                            n=template.version, latest=latest.number, name=row.name))
+        if not draft_changed(row, schema):  # no unpublished edits: the draft follows the new version
+            row.draft, row.draft_logo, row.revision = data, logo, row.revision + 1
+    version = _add_version(row, template, logo, user)
+    audit.record("template.import", federation.id, version, template=row.id, number=version.number)
+    db.session.commit()
+    return row, version

@@ -1,0 +1,189 @@
+"""The federation editor: create a template, edit questions, clauses, contacts and house style, preview it."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from policybuilder.extensions import db
+from policybuilder.models import AuditEvent, SectorTemplate
+
+from ..forms import read_form
+from .conftest import FEDERATION, png
+
+JINJA_HTML = "Zie {{ 7 * 7 }} en {% raw %}<script>alert('x')</script> <b>vet</b>"
+
+
+def test_create_template_starts_with_an_empty_draft(editor_client, create_template, draft_of, federation):
+    template_id = create_template()
+    assert draft_of(template_id) == {"format": 1, "name": "Protocol jeugdhulp", "federation": FEDERATION, "version": 1, "questions": {}}
+    page = editor_client.get(f"/federation/{federation}/templates").get_data(as_text=True)
+    assert "Protocol jeugdhulp" in page and "nog niet gepubliceerd" in page
+
+
+def test_a_second_template_with_the_same_name_is_refused(editor_client, create_template, federation, token):
+    create_template()
+    url = f"/federation/{federation}/templates"
+    response = editor_client.post(url, data={"csrf_token": token(editor_client, url), "name": "Protocol jeugdhulp"})
+    assert response.status_code == 422
+    assert "Er bestaat al een sjabloon met deze naam." in response.get_data(as_text=True)
+
+
+def test_only_what_differs_from_the_product_is_stored(send, create_template, draft_of, app):
+    template_id = create_template()
+    page = f"/federation/templates/{template_id}/elements/procedure"
+    response = send(page, {
+        "report_to": "de teamcoach",
+        "tpl-report_to-state": "locked",
+        "tpl-report_deadline-state": "locked",  # locked with the product's own wording: that wording becomes the default
+        "tpl-evidence_location-suggestion": "Bijvoorbeeld: de map Incidenten op de teamschijf.",
+        "tpl-stop_criteria-help": "Overleg met de sector bij twijfel.",
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)
+    questions = draft_of(template_id)["questions"]
+    product_wording = app.extensions["policybuilder.schema"].question("procedure.report_deadline").default_value("nl")
+    assert questions == {
+        "procedure.report_to": {"state": "locked", "default": "de teamcoach"},
+        "procedure.report_deadline": {"state": "locked", "default": product_wording},
+        "procedure.evidence_location": {"state": "open", "suggestion": {"nl": "Bijvoorbeeld: de map Incidenten op de teamschijf."}},
+        "procedure.stop_criteria": {"state": "open", "help": {"nl": "Overleg met de sector bij twijfel."}},
+    }
+
+
+def test_the_element_page_shows_the_stored_settings(send, editor_client, create_template):
+    template_id = create_template()
+    page = f"/federation/templates/{template_id}/elements/procedure"
+    send(page, {"report_to": "de teamcoach", "tpl-report_to-state": "hidden"})
+    html = editor_client.get(page).get_data(as_text=True)
+    shown = dict(read_form(html))
+    assert shown["report_to"] == "de teamcoach" and shown["tpl-report_to-state"] == "hidden"
+    assert shown["tpl-report_deadline-state"] == "open"
+
+
+def test_a_fixed_question_needs_an_answer(send, create_template, draft_of):
+    template_id = create_template()
+    response = send(f"/federation/templates/{template_id}/elements/profile", {"worker_count": "", "tpl-worker_count-state": "locked"})
+    assert response.status_code == 422
+    assert "een vergrendelde of verborgen vraag gebruikt dit antwoord" in response.get_data(as_text=True)
+    assert draft_of(template_id)["questions"] == {}
+
+
+def test_clause_text_is_data_everywhere(send, editor_client, create_template, draft_of):
+    template_id = create_template()
+    page = f"/federation/templates/{template_id}/elements/reactions"
+    response = send(page, {"clause-text": JINJA_HTML, "clause-heading": "<i>Sector</i>", "clause-basis": "law",
+                           "clause-reference": "Decreet 2024, art. 3"}, to=f"{page}/clauses")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert draft_of(template_id)["clauses"] == {"reactions": [{
+        "id": "fed_1", "kind": "paragraph", "heading": {"nl": "<i>Sector</i>"}, "text": {"nl": JINJA_HTML},
+        "basis": {"kind": "law", "ref": "Decreet 2024, art. 3"},
+    }]}
+    for url in (page, f"/federation/templates/{template_id}/preview"):
+        html = editor_client.get(url).get_data(as_text=True)
+        assert "{{ 7 * 7 }}" in html and "{% raw %}" in html and "49" not in html.split("Zie", 1)[1][:40]
+        assert "&lt;script&gt;alert(" in html and "<script>alert" not in html
+        assert "&lt;b&gt;vet&lt;/b&gt;" in html and "&lt;i&gt;Sector&lt;/i&gt;" in html
+
+
+def test_remove_a_clause(send, editor_client, create_template, draft_of):
+    template_id = create_template()
+    page = f"/federation/templates/{template_id}/elements/learning"
+    send(page, {"clause-text": "Eerste.", "clause-basis": "sector"}, to=f"{page}/clauses")
+    send(page, {"clause-text": "Tweede.", "clause-basis": "good_practice"}, to=f"{page}/clauses")
+    assert [c["id"] for c in draft_of(template_id)["clauses"]["learning"]] == ["fed_1", "fed_2"]
+    response = send(page, to=f"{page}/clauses/fed_1/remove", nav=None)
+    assert response.status_code == 302
+    assert [c["text"]["nl"] for c in draft_of(template_id)["clauses"]["learning"]] == ["Tweede."]
+
+
+def test_a_clause_naming_an_unknown_question_is_refused_with_the_reason(send, create_template, draft_of):
+    template_id = create_template()
+    page = f"/federation/templates/{template_id}/elements/learning"
+    response = send(page, {"clause-text": "Meld het aan {procedure.bestaat_niet}.", "clause-basis": "sector"}, to=f"{page}/clauses")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Niet bewaard: het sjabloon zou zo niet kloppen." in html and "onbekende vraag &#39;procedure.bestaat_niet&#39;" in html
+    assert 'Meld het aan {procedure.bestaat_niet}.</textarea>' in html  # the typed text is kept
+    assert "clauses" not in draft_of(template_id)
+
+
+def test_sector_contacts_are_added_and_removed(send, create_template, draft_of):
+    template_id = create_template()
+    page = f"/federation/templates/{template_id}/contacts"
+    row = {"support_list-0-name": "Sectorhulplijn", "support_list-0-purpose": "Opvang na een incident.",
+           "support_list-0-reach": "0800 00 000", "support_list-0-last_checked": "2026-09-01"}
+    assert send(page, row).status_code == 302
+    assert send(page, nav="add:support_list").status_code == 302
+    draft = draft_of(template_id)
+    assert draft["contacts_target"] == "external_support.support_list"
+    assert draft["contacts"] == [{"name": "Sectorhulplijn", "purpose": "Opvang na een incident.", "reach": "0800 00 000", "last_checked": "2026-09-01"}]
+    incomplete = send(page, {"support_list-0-reach": ""})
+    assert incomplete.status_code == 422 and "Rij 1: vul ook Hoe bereik je hen? in." in incomplete.get_data(as_text=True)
+    assert send(page, nav="remove:support_list:0").status_code == 302
+    assert "contacts" not in draft_of(template_id) and "contacts_target" not in draft_of(template_id)
+
+
+def test_house_style_with_a_real_png(send, editor_client, create_template, draft_of, app):
+    template_id = create_template()
+    page = f"/federation/templates/{template_id}/style"
+    logo = png()
+    response = send(page, {"primary_colour": "#12ab34", "font": "Times New Roman", "cover_text": "Met de steun van de federatie",
+                           "footer_text": "Sectorsjabloon"}, files={"logo": (logo, "Logo Federatie.PNG")}, nav=None)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert draft_of(template_id)["style"] == {"logo": "logo.png", "primary_colour": "#12AB34", "font": "Times New Roman",
+                                              "cover_text": "Met de steun van de federatie", "footer_text": "Sectorsjabloon"}
+    with app.app_context():
+        assert db.session.get(SectorTemplate, template_id).draft_logo == logo
+    assert editor_client.get(f"/federation/templates/{template_id}/logo").data == logo
+    preview = editor_client.get(f"/federation/templates/{template_id}/preview").get_data(as_text=True)
+    assert "--pb-primary: #12AB34" in preview and "Times New Roman" in preview and "data:image/png;base64," in preview
+    assert "Met de steun van de federatie" in preview
+
+
+def test_a_fake_png_is_refused_with_its_reason(send, create_template, draft_of, app):
+    template_id = create_template()
+    page = f"/federation/templates/{template_id}/style"
+    response = send(page, {"primary_colour": "#12AB34", "font": "Arial"}, files={"logo": (b"\x89PNG\r\n\x1a\nniet echt", "logo.png")}, nav=None)
+    assert response.status_code == 422
+    assert "logo.png is geen geldige PNG-afbeelding." in response.get_data(as_text=True)
+    assert "style" not in draft_of(template_id)
+    with app.app_context():
+        assert db.session.get(SectorTemplate, template_id).draft_logo is None
+    other = send(page, {"font": "Arial"}, files={"logo": (b"GIF89a", "logo.gif")}, nav=None)
+    assert other.status_code == 422 and "Kies een PNG- of SVG-bestand." in other.get_data(as_text=True)
+
+
+def test_preview_shows_locked_text_and_clause(send, editor_client, create_template):
+    template_id = create_template()
+    page = f"/federation/templates/{template_id}/elements/procedure"
+    send(page, {"report_to": "de sectorale vertrouwenscoach", "tpl-report_to-state": "locked"})
+    send(page, {"clause-text": "Elke melding gaat ook naar de federatie.", "clause-basis": "sector"}, to=f"{page}/clauses")
+    html = editor_client.get(f"/federation/templates/{template_id}/preview").get_data(as_text=True)
+    assert "aan de sectorale vertrouwenscoach" in html
+    assert "Elke melding gaat ook naar de federatie." in html
+    assert "&lt;voorbeeldorganisatie&gt;" in html and "voorbeeld" in html
+
+
+def test_a_stale_form_keeps_the_typed_text(send, editor_client, client_for, make_user, federation, create_template, draft_of):
+    template_id = create_template()
+    colleague = client_for(make_user("tweede@federatie.be", ("federation_editor",), federation))
+    page = f"/federation/templates/{template_id}/elements/learning"
+    opened = editor_client.get(page)  # the editor opens the page ...
+    assert send(page, {"training": "Tekst van een collega."}, client=colleague).status_code == 302  # ... a colleague saves first
+    fields = dict(read_form(opened.get_data(as_text=True)))
+    fields.update(training="Mijn eigen tekst.", nav="stay")
+    response = editor_client.post(page, data=fields)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "iemand anders bewaarde dit sjabloon intussen" in html and "Mijn eigen tekst.</textarea>" in html
+    assert draft_of(template_id)["questions"]["learning.training"]["default"] == "Tekst van een collega."
+    fields = dict(read_form(html))  # saving again from the conflict page stores the editor's text
+    fields.update(nav="stay")
+    assert editor_client.post(page, data=fields).status_code == 302
+    assert draft_of(template_id)["questions"]["learning.training"]["default"] == "Mijn eigen tekst."
+
+
+def test_every_change_is_in_the_audit_log(send, create_template, app, federation):
+    template_id = create_template()
+    send(f"/federation/templates/{template_id}/elements/learning", {"tpl-training-state": "hidden"})
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.organisation_id == federation).order_by(AuditEvent.id)).all()
+    assert actions == ["template.create", "template.questions"]
