@@ -1,15 +1,19 @@
 """Render a :class:`Document` as an editable Word file with python-docx and real Word styles."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from io import BytesIO
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_BREAK, WD_COLOR_INDEX
+from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.parser import oxml_parser
 from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph as WordParagraph
+from lxml import etree
 
 from .errors import RenderError
 from .html import image_type
@@ -33,6 +37,7 @@ class _WordWriter:
     def __init__(self, doc: Document, style: Style):
         self.doc, self.style = doc, style
         self.word = docx.Document()
+        self.sect_pr = self.word.element.body.sectPr  # new body elements go just before it, as python-docx puts them
         self.style_ids = dict(_template_style_ids())
         self.list_number_abstract = None
         self.colour = RGBColor.from_string(style.primary_colour[1:].upper())
@@ -44,8 +49,7 @@ class _WordWriter:
         self.control()
         self.toc()
         for section in self.doc.sections:
-            heading = self.paragraph(section.title, "Heading 1")
-            heading.paragraph_format.page_break_before = True
+            _text_run(self.p("Heading 1", page_break=True), section.title)
             for block in section.blocks:
                 self.block(block, keep_together=section.keep_on_one_page)
         self.properties()
@@ -131,13 +135,12 @@ class _WordWriter:
         self.facts(self.doc.control.rows)
 
     def facts(self, rows) -> None:
-        table = self.new_table(0, 2)
+        tbl, widths = self.new_tbl((4, 9))
         for label, value in rows:
-            cells = table.add_row().cells
-            _styled(cells[0].paragraphs[0].add_run(label), bold=True)
-            self.inline(cells[1].paragraphs[0], value)
-        self.widths(table, (4, 9))
-        self.paragraph()
+            label_p, value_p = self.tr(tbl, widths)
+            _text_run(label_p, label, bold=True)
+            _inline(value_p, value)
+        self.p()
 
     def toc(self) -> None:
         self.paragraph(self.doc.labels["contents"], "TOC Heading")
@@ -151,40 +154,105 @@ class _WordWriter:
         _field_end(paragraphs[-1])
 
     def paragraph(self, text: str = "", style: str | None = None):
-        """A new body paragraph; the style is set by id (python-docx's lookup by name is slow)."""
-        paragraph = self.word.add_paragraph(text)
-        if style:
-            paragraph._p.style = self.style_ids[style]
-        return paragraph
+        """A new body paragraph as a python-docx Paragraph (front matter, where its API is handy)."""
+        p = self.p(style)
+        if text:
+            _text_run(p, text)
+        return WordParagraph(p, self.word._body)
 
-    def new_table(self, rows: int, cols: int):
-        """A new table in the house table style (set by id, like paragraphs)."""
-        table = self.word.add_table(rows=rows, cols=cols)
-        table._tbl.tblPr.style = self.style_ids[TABLE_STYLE]
-        return table
+    def p(self, style: str | None = None, page_break: bool = False, keep: bool = False, num_id: int | None = None):
+        """A new body paragraph as a bare <w:p> element, built with lxml: the hot path.
+
+        python-docx's high-level API looks up every child in the schema order at each step;
+        building the few elements we need directly is several times faster. The style is set
+        by id (python-docx's lookup by name is slow).
+        """
+        p = _el(_W_P)
+        if style or page_break or keep or num_id is not None:
+            ppr = etree.SubElement(p, _W_PPR)
+            if style:
+                etree.SubElement(ppr, _W_PSTYLE).set(_W_VAL, self.style_ids[style])
+            if keep:
+                etree.SubElement(ppr, _W_KEEP_NEXT)
+            if page_break:
+                etree.SubElement(ppr, _W_PAGE_BREAK_BEFORE)
+            if num_id is not None:
+                numpr = etree.SubElement(ppr, _W_NUMPR)
+                etree.SubElement(numpr, _W_ILVL).set(_W_VAL, "0")
+                etree.SubElement(numpr, _W_NUMID).set(_W_VAL, str(num_id))
+        self.sect_pr.addprevious(p)
+        return p
+
+    def new_tbl(self, weights):
+        """A new body table in the house table style with columns in proportion to ``weights``.
+
+        The same XML python-docx's add_table writes (tblPr with style, width and look; tblGrid),
+        built directly; returns the <w:tbl> and the column widths in twips.
+        """
+        total = sum(weights)
+        widths = [str(int(Cm(TEXT_WIDTH_CM * weight / total).twips)) for weight in weights]
+        tbl = _el(_W_TBL)
+        tblpr = etree.SubElement(tbl, _W_TBLPR)
+        etree.SubElement(tblpr, _W_TBLSTYLE).set(_W_VAL, self.style_ids[TABLE_STYLE])
+        tblw = etree.SubElement(tblpr, _W_TBLW)
+        tblw.set(_W_TYPE, "auto")
+        tblw.set(_W_W, "0")
+        look = etree.SubElement(tblpr, _W_TBLLOOK)
+        for name, value in _TABLE_LOOK:
+            look.set(name, value)
+        grid = etree.SubElement(tbl, _W_TBLGRID)
+        for width in widths:
+            etree.SubElement(grid, _W_GRIDCOL).set(_W_W, width)
+        self.sect_pr.addprevious(tbl)
+        return tbl, widths
+
+    @staticmethod
+    def tr(tbl, widths, header: bool = False, cant_split: bool = False, height: str | None = None, fill: str | None = None):
+        """A new row of ``tbl``; returns the (empty) paragraph of each of its cells."""
+        tr = etree.SubElement(tbl, _W_TR)
+        if header or cant_split or height:
+            trpr = etree.SubElement(tr, _W_TRPR)
+            if cant_split:
+                etree.SubElement(trpr, _W_CANT_SPLIT)
+            if height:
+                row_height = etree.SubElement(trpr, _W_TR_HEIGHT)
+                row_height.set(_W_VAL, height)
+                row_height.set(_W_HRULE, "atLeast")
+            if header:
+                etree.SubElement(trpr, _W_TBL_HEADER)
+        paragraphs = []
+        for width in widths:
+            tc = etree.SubElement(tr, _W_TC)
+            tcpr = etree.SubElement(tc, _W_TCPR)
+            tcw = etree.SubElement(tcpr, _W_TCW)
+            tcw.set(_W_TYPE, "dxa")
+            tcw.set(_W_W, width)
+            if fill:
+                shd = etree.SubElement(tcpr, _W_SHD)
+                shd.set(_W_VAL, "clear")
+                shd.set(_W_COLOR, "auto")
+                shd.set(_W_FILL, fill)
+            paragraphs.append(etree.SubElement(tc, _W_P))
+        return paragraphs
 
     # -- blocks ---------------------------------------------------------------------------
     def block(self, block, keep_together: bool = False) -> None:
         if isinstance(block, Heading):
-            self.paragraph(block.text, f"Heading {block.level}")
+            _text_run(self.p(f"Heading {block.level}"), block.text)
         elif isinstance(block, Paragraph):
-            self.keep(self.inline(self.paragraph(), block.runs), keep_together)
+            _inline(self.p(keep=keep_together), block.runs)
         elif isinstance(block, NoteBox):
-            paragraph = self.paragraph(style=NOTE_STYLE)
+            paragraph = self.p(NOTE_STYLE)
             if block.title:
-                _styled(paragraph.add_run(block.title + " "), bold=True)
-            self.inline(paragraph, block.runs)
+                _text_run(paragraph, block.title + " ", bold=True)
+            _inline(paragraph, block.runs)
         elif isinstance(block, BulletList):
             for item in block.items:
-                self.keep(self.inline(self.paragraph(style="List Bullet"), item), keep_together)
+                _inline(self.p("List Bullet", keep=keep_together), item)
         elif isinstance(block, NumberedList):
             number = self.restart_numbering()
             for item in block.items:
-                paragraph = self.inline(self.paragraph(style="List Number"), item)
-                numbering = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-                numbering.get_or_add_ilvl().val = 0
-                numbering.get_or_add_numId().val = number
-                self.keep(paragraph, keep_together)
+                _inline(self.p("List Number", keep=keep_together, num_id=number), item)
         elif isinstance(block, Table):
             self.table(block)
         elif isinstance(block, Figure):
@@ -194,30 +262,15 @@ class _WordWriter:
                 self.paragraph(block.caption, "Caption")
 
     def table(self, block: Table) -> None:
-        table = self.new_table(1, len(block.headers))
-        header = table.rows[0]
-        _set(header._tr.get_or_add_trPr(), "w:tblHeader", {})
-        for cell, title in zip(header.cells, block.headers):
-            _set(cell._tc.get_or_add_tcPr(), "w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": self.style.primary_colour[1:]})
-            _styled(cell.paragraphs[0].add_run(title), bold=True, colour=RGBColor(0xFF, 0xFF, 0xFF))
+        tbl, widths = self.new_tbl(block.widths or (1,) * len(block.headers))
+        fill = self.style.primary_colour[1:]
+        for paragraph, title in zip(self.tr(tbl, widths, header=True, fill=fill), block.headers):
+            _text_run(paragraph, title, bold=True, colour="FFFFFF")
+        height = str(int(Cm(1.0).twips)) if block.form else None
         for row in block.rows:
-            new_row = table.add_row()
-            trpr = new_row._tr.get_or_add_trPr()
-            _set(trpr, "w:cantSplit", {})
-            if block.form:
-                _set(trpr, "w:trHeight", {"w:val": str(int(Cm(1.0).twips)), "w:hRule": "atLeast"})
-            for cell, runs in zip(new_row.cells, row):
-                self.inline(cell.paragraphs[0], runs)
-        self.widths(table, block.widths or (1,) * len(block.headers))
-        self.paragraph()
-
-    def widths(self, table, weights) -> None:
-        total = sum(weights)
-        for column, weight in zip(table.columns, weights):
-            width = Cm(TEXT_WIDTH_CM * weight / total)
-            column.width = width
-            for cell in column.cells:
-                cell.width = width
+            for paragraph, runs in zip(self.tr(tbl, widths, cant_split=True, height=height), row):
+                _inline(paragraph, runs)
+        self.p()
 
     def restart_numbering(self) -> int:
         numbering = self.word.part.numbering_part.element
@@ -228,22 +281,6 @@ class _WordWriter:
         num.add_lvlOverride(ilvl=0).add_startOverride(1)
         return num.numId
 
-    @staticmethod
-    def inline(paragraph, runs: Inline):
-        for item in runs:
-            run = paragraph.add_run(item.text)
-            if item.bold:
-                run.bold = True
-            if item.italic:
-                run.italic = True
-            if item.placeholder:
-                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-        return paragraph
-
-    @staticmethod
-    def keep(paragraph, keep_together: bool) -> None:
-        if keep_together:
-            paragraph.paragraph_format.keep_with_next = True
 
 
 @lru_cache(maxsize=1)
@@ -295,3 +332,60 @@ def _field(paragraph, instruction: str, shown: str) -> None:
     _field_start(paragraph, instruction)
     paragraph.add_run(shown)
     _field_end(paragraph)
+
+
+# -- the hot path: runs and paragraphs as bare lxml elements ----------------------------------
+_W_P, _W_PPR, _W_PSTYLE, _W_KEEP_NEXT, _W_PAGE_BREAK_BEFORE = (qn(t) for t in ("w:p", "w:pPr", "w:pStyle", "w:keepNext", "w:pageBreakBefore"))
+_W_NUMPR, _W_ILVL, _W_NUMID = qn("w:numPr"), qn("w:ilvl"), qn("w:numId")
+_W_R, _W_RPR, _W_T, _W_BR, _W_TAB = (qn(t) for t in ("w:r", "w:rPr", "w:t", "w:br", "w:tab"))
+_W_B, _W_I, _W_COLOR, _W_HIGHLIGHT = qn("w:b"), qn("w:i"), qn("w:color"), qn("w:highlight")
+_W_TBL, _W_TBLPR, _W_TBLSTYLE, _W_TBLW, _W_TBLLOOK = (qn(t) for t in ("w:tbl", "w:tblPr", "w:tblStyle", "w:tblW", "w:tblLook"))
+_W_TBLGRID, _W_GRIDCOL, _W_TR, _W_TRPR, _W_TC, _W_TCPR, _W_TCW = (qn(t) for t in ("w:tblGrid", "w:gridCol", "w:tr", "w:trPr", "w:tc", "w:tcPr", "w:tcW"))
+_W_CANT_SPLIT, _W_TR_HEIGHT, _W_TBL_HEADER, _W_SHD = qn("w:cantSplit"), qn("w:trHeight"), qn("w:tblHeader"), qn("w:shd")
+_W_VAL, _W_W, _W_TYPE, _W_HRULE, _W_FILL = (qn(t) for t in ("w:val", "w:w", "w:type", "w:hRule", "w:fill"))
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_TABLE_LOOK = tuple((qn(f"w:{name}"), value) for name, value in (
+    ("firstColumn", "1"), ("firstRow", "1"), ("lastColumn", "0"), ("lastRow", "0"), ("noHBand", "0"), ("noVBand", "1"), ("val", "04A0")
+))
+_el = oxml_parser.makeelement  # python-docx's element classes, so its API still works on these
+
+
+def _text_run(paragraph, text: str, bold: bool = False, italic: bool = False, highlight: bool = False, colour: str | None = None):
+    """Append a run with ``text`` to the <w:p> ``paragraph``: what python-docx's ``add_run(text)`` writes
+    (tabs as <w:tab/>, line breaks as <w:br/>, xml:space="preserve" where spaces would be lost)."""
+    run = etree.SubElement(paragraph, _W_R)
+    if bold or italic or highlight or colour:
+        rpr = etree.SubElement(run, _W_RPR)  # children in the schema's order: b, i, color, highlight
+        if bold:
+            etree.SubElement(rpr, _W_B)
+        if italic:
+            etree.SubElement(rpr, _W_I)
+        if colour:
+            etree.SubElement(rpr, _W_COLOR).set(_W_VAL, colour)
+        if highlight:
+            etree.SubElement(rpr, _W_HIGHLIGHT).set(_W_VAL, "yellow")
+    if "\t" in text or "\n" in text or "\r" in text:
+        for index, piece in enumerate(_BREAKS.split(text)):
+            if index % 2:
+                etree.SubElement(run, _W_TAB if piece == "\t" else _W_BR)
+            elif piece:
+                _t(run, piece)
+    elif text:
+        _t(run, text)
+    return run
+
+
+def _t(run, text: str) -> None:
+    t = etree.SubElement(run, _W_T)
+    t.text = text
+    if text[0].isspace() or text[-1].isspace():
+        t.set(_XML_SPACE, "preserve")
+
+
+def _inline(paragraph, runs: Inline):
+    for item in runs:
+        _text_run(paragraph, item.text, item.bold, item.italic, item.placeholder)
+    return paragraph
+
+
+_BREAKS = re.compile(r"([\t\n\r])")  # each is one <w:tab/> or <w:br/>, as in python-docx

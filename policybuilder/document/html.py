@@ -51,6 +51,13 @@ def css_vars(style: Style) -> str:
     return f"--pb-primary: {style.primary_colour}; --pb-font: '{style.font_family}'"
 
 
-def render_html(doc: Document, style: Style, fragment: bool = False) -> str:
-    """The whole document as an HTML page, or (``fragment``) just its <article> for the preview."""
-    return TEMPLATE.render(doc=doc, style=style, logo=style.logo_bytes(), css_vars=css_vars(style), fragment=fragment)
+def render_html(doc: Document, style: Style, fragment: bool = False, link_stylesheet: bool = True) -> str:
+    """The whole document as an HTML page, or (``fragment``) just its <article> for the preview.
+
+    ``link_stylesheet=False`` leaves out the <link> to document.css: the PDF renderer passes
+    that stylesheet already parsed (once per process) instead.
+    """
+    return TEMPLATE.render(
+        doc=doc, style=style, logo=style.logo_bytes(), css_vars=css_vars(style), fragment=fragment,
+        link_stylesheet=link_stylesheet,
+    )
