@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import zipfile
+from datetime import date, datetime, time, timezone
 from functools import lru_cache
 from io import BytesIO
 
@@ -23,6 +25,16 @@ TEXT_WIDTH_CM = 17.0  # A4 (21 cm) minus 2 cm margins
 DRAFT_RED = RGBColor(0xB0, 0x00, 0x20)
 TABLE_STYLE = "Table Grid"
 NOTE_STYLE = "Kader"
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The same package with every entry dated 1980-01-01, so equal documents are equal bytes."""
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0)), source.read(info),
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def render_docx(doc: Document, style: Style) -> bytes:
@@ -55,7 +67,7 @@ class _WordWriter:
         self.properties()
         buffer = BytesIO()
         self.word.save(buffer)
-        return buffer.getvalue()
+        return _stable_zip(buffer.getvalue())
 
     # -- set-up ---------------------------------------------------------------------------
     def setup_styles(self) -> None:
@@ -109,6 +121,10 @@ class _WordWriter:
         core.subject = self.doc.meta.organisation
         core.keywords = self.doc.meta.version_label
         core.comments = self.doc.labels["draft_mark"] if self.doc.meta.is_draft else ""
+        # The document's own date, not the clock: the same version gives the same bytes.
+        stamp = datetime.combine(self.doc.meta.date or date(2000, 1, 1), time(), tzinfo=timezone.utc)
+        core.created = core.modified = stamp
+        core.revision = 1
         settings = self.word.settings.element
         _set(settings, "w:updateFields", {"w:val": "true"})
 

@@ -168,3 +168,22 @@ def test_an_svg_logo_reaches_both_documents_as_an_image(app, client, make_protoc
     document = docx.Document(io.BytesIO(client.get(f"/protocols/{protocol_id}/download/docx").data))
     assert document.inline_shapes
     assert PdfReader(io.BytesIO(client.get(f"/protocols/{protocol_id}/download/pdf").data)).pages[0].images
+
+
+def pdf_fonts(data: bytes) -> set[str]:
+    """The base font names embedded in a PDF."""
+    fonts = set()
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return fonts
+
+
+def test_the_house_font_is_embedded_in_the_pdf(app, client, make_protocol, publish_template):
+    version_id = publish_template({**V1, "style": {"primary_colour": "#7A1F5C", "font": "Times New Roman"}}, name="Serif")
+    protocol_id = make_protocol()
+    assert not any("Times" in f for f in pdf_fonts(client.get(f"/protocols/{protocol_id}/download/pdf").data))
+    with app.app_context():
+        db.session.get(Protocol, protocol_id).template_version_id = version_id
+        db.session.commit()
+    assert any(f.startswith("Times-New-Roman") for f in pdf_fonts(client.get(f"/protocols/{protocol_id}/download/pdf").data))
