@@ -147,6 +147,13 @@ def missing(schema: Schema, answers: dict, element_key: str) -> list[Gap]:
 YES_NO = {"nl": ("Ja", "Nee"), "fr": ("Oui", "Non")}
 
 
+def format_date(day: date | str | None) -> str:
+    """A date the Belgian way: dd/mm/yyyy (ISO strings are accepted)."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
 def answer_text(question: Question, answer: Any, lang: str = "nl") -> str:
     """An answer as plain text: option labels, Ja/Nee, dates as dd/mm/yyyy, group rows joined; "" when empty."""
     if answer is None or (is_empty(answer) and not isinstance(answer, bool)):
@@ -158,7 +165,7 @@ def answer_text(question: Question, answer: Any, lang: str = "nl") -> str:
     if question.type == "multichoice":
         return ", ".join(question.option_label(item, lang) for item in answer)
     if question.type == "date":
-        return date.fromisoformat(answer).strftime("%d/%m/%Y")
+        return format_date(answer)
     if question.type == "group":
         rows = (", ".join(filter(None, (answer_text(f, row.get(f.id), lang) for f in question.fields))) for row in answer)
         return "; ".join(filter(None, rows))

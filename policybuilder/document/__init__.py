@@ -1,5 +1,6 @@
 """The protocol document: build it from the answers, render it as Word, HTML or PDF. No Flask here."""
-from .build import build_document, format_date
+from ..answers import format_date
+from .build import build_document
 from .docx import render_docx
 from .errors import DocumentError, RenderError, StyleError, TemplateError, UnknownFormat
 from .html import render_html

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
-from ..answers import applies, is_empty, value
+from ..answers import answer_text, applies, format_date, is_empty, value
 from ..schema import PLACEHOLDER, Clause, Question, Schema, text
 from .errors import TemplateError
 from .model import (
@@ -27,13 +27,6 @@ from .model import (
 from .texts import Block, DocumentTexts, Part, load_texts
 
 EMPHASIS = re.compile(r"\*\*(?P<bold>.+?)\*\*|\*(?P<italic>[^*\s][^*]*?)\*")
-
-
-def format_date(day: date | str | None) -> str:
-    """A date the Belgian way: dd/mm/yyyy (ISO strings are accepted)."""
-    if isinstance(day, str):
-        day = date.fromisoformat(day)
-    return day.strftime("%d/%m/%Y") if day else ""
 
 
 def build_document(
@@ -215,25 +208,8 @@ class _Builder:
 
     def answer_runs(self, question: Question, answer: Any) -> Inline:
         """The answer as text, or the marked placeholder when it is missing."""
-        shown = self.answer_text(question, answer)
+        shown = answer_text(question, answer, self.lang)
         return (Run(shown),) if shown else self.blank(self.blank_name(question))
-
-    def answer_text(self, question: Question, answer: Any) -> str:
-        if answer is None or (is_empty(answer) and not isinstance(answer, bool)):
-            return ""
-        kind = question.type
-        if kind == "yesno":
-            return self.labels["answer_yes" if answer else "answer_no"]
-        if kind == "choice":
-            return question.option_label(answer, self.lang)
-        if kind == "multichoice":
-            return ", ".join(question.option_label(item, self.lang) for item in answer)
-        if kind == "date":
-            return format_date(answer)
-        if kind == "group":
-            rows = (", ".join(filter(None, (self.answer_text(f, row.get(f.id)) for f in question.fields))) for row in answer)
-            return "; ".join(filter(None, rows))
-        return str(answer).strip()
 
     def blank_name(self, question: Question) -> str:
         return text(question.blank, self.lang) or text(question.label, self.lang)

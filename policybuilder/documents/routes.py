@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from io import BytesIO
-from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, send_file, send_from_directory
+from flask import Blueprint, abort, render_template, send_file, send_from_directory
 from flask_login import login_required
 from markupsafe import Markup
 
