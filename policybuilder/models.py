@@ -78,6 +78,21 @@ class StaleRevision(Exception):
     """The draft was saved by someone else since this form was opened."""
 
 
+def update_at_revision(row, based_on: int, **values) -> None:
+    """Stage ``values`` and the next revision on ``row`` if its revision is still ``based_on``; else StaleRevision.
+
+    One conditional UPDATE, so two people (or two workers) cannot both pass the check.
+    """
+    model = type(row)
+    result = db.session.execute(
+        update(model).where(model.id == row.id, model.revision == based_on).values(revision=based_on + 1, **values)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise StaleRevision(row.id)
+    db.session.refresh(row)
+
+
 class Protocol(db.Model):
     """A protocol's working draft: the answers as JSON, with a revision for optimistic locking."""
 
@@ -108,16 +123,7 @@ class Protocol(db.Model):
 
     def save_answers(self, answers: dict, based_on: int, **values) -> None:
         """Stage all answers (and other column ``values``) if the revision is still ``based_on``; else StaleRevision."""
-        # One conditional UPDATE, so two workers cannot both pass the check.
-        result = db.session.execute(
-            update(Protocol)
-            .where(Protocol.id == self.id, Protocol.revision == based_on)
-            .values(answers=answers, revision=based_on + 1, updated_at=utcnow(), **values)
-        )
-        if result.rowcount != 1:
-            db.session.rollback()
-            raise StaleRevision(self.id)
-        db.session.refresh(self)
+        update_at_revision(self, based_on, answers=answers, updated_at=utcnow(), **values)
 
 
 class ImmutableRecord(Exception):

@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from .. import audit
 from ..document import DocumentMeta, StyleError, build_document, render_html
 from ..extensions import db
-from ..models import Organisation, SectorTemplate, StaleRevision, TemplateVersion, User
+from ..models import Organisation, SectorTemplate, TemplateVersion, User, update_at_revision
 from ..schema import Schema
 from ..sector import Template, apply_defaults, extend_schema, template_from_json, template_to_json
 from .drafts import content_of, new_draft
@@ -40,17 +40,9 @@ def save_draft(row: SectorTemplate, draft: dict, based_on: int, schema: Schema, 
     TemplateError if the draft is not a valid template; StaleRevision if someone saved since ``based_on``.
     """
     template_from_json(draft, schema, FONTS)
-    result = db.session.execute(
-        update(SectorTemplate)
-        .where(SectorTemplate.id == row.id, SectorTemplate.revision == based_on)
-        .values(draft=draft, revision=based_on + 1, **columns)
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise StaleRevision(row.id)
-    audit.record(action, row.organisation_id, row, revision=based_on + 1)
+    update_at_revision(row, based_on, draft=draft, **columns)
+    audit.record(action, row.organisation_id, row, revision=row.revision)
     db.session.commit()
-    db.session.refresh(row)
 
 
 def draft_changed(row: SectorTemplate, schema: Schema) -> bool:
