@@ -17,11 +17,23 @@ $(BIN)/.installed: requirements.txt
 
 install: $(BIN)/.installed
 
+# Install the missing Debian packages (as root), or name them and stop.
+define install_missing
+	@missing=""; for package in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" -ne 0 ]; then echo "Missing Debian packages:$$missing (sudo apt-get install$$missing)" >&2; exit 1; fi; \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+endef
+
 system-run:
-	@PACKAGES="$(RUN_PACKAGES)" sh scripts/system-packages.sh
+	$(call install_missing,$(RUN_PACKAGES))
 
 system-test:
-	@PACKAGES="$(TEST_PACKAGES)" sh scripts/system-packages.sh
+	$(call install_missing,$(TEST_PACKAGES))
 
 run: system-run install
 	$(BIN)/flask --app wsgi db upgrade
