@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import protocol_or_404, version_or_404
+from ..extensions import limiter
 from ..auth.forms import ActionForm
 from ..schema_store import get_schema
 from ..wizard.routes import current_lang
@@ -114,6 +115,7 @@ def compare_versions(protocol_id: int):
 
 
 @bp.route("/verify", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])  # public, and a check may render a document
 def verify():
     form = VerifyForm()
     result = verify_upload(form.document.data) if form.validate_on_submit() else None

@@ -150,6 +150,11 @@ def test_verify_page(client, anon_client, approved):
     assert "kan niet gelezen worden" in response.get_data(as_text=True)
 
 
+def test_verify_page_is_rate_limited(anon_client, drafter):
+    statuses = [anon_client.post("/verify", data={}).status_code for _ in range(21)]
+    assert statuses[:20] == [422] * 20 and statuses[20] == 429
+
+
 def test_due_reviews_command(runner, approved, submitted):
     result = runner.invoke(args=["due-reviews", "--days", "36500"])
     assert result.exit_code == 0
