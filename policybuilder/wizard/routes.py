@@ -15,8 +15,8 @@ from ..answers import AnswersError, answer_text, validate_answers, value
 from ..auth.forms import ActionForm
 from ..extensions import db
 from ..models import Protocol, StaleRevision
-from ..schema import text
 from ..federation.store import template_of
+from ..schema import text
 from ..schema_store import get_schema
 from ..sector import MergeError, apply_defaults, merge, resolve
 from ..textdiff import word_diff
@@ -257,5 +257,6 @@ def template_update(protocol_id: int):
             db.session.commit()
             flash(_("Versie %(n)s van het sjabloon is overgenomen.", n=newer.number), "success")
             return redirect(url_for("wizard.review", protocol_id=protocol.id))
+    _explain_expired(form)
     return render_template("wizard/template_update.html", protocol=protocol, newer=newer, result=result,
                            schema=schema, form=form, word_diff=word_diff)
