@@ -1,6 +1,7 @@
 """Log in and out, first-run setup, set a password, and an organisation's users, settings and audit log."""
 from __future__ import annotations
 
+import smtplib
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -15,6 +16,7 @@ from ..models import AuditEvent, Membership, User
 from ..schema_store import get_schema
 from ..wizard.forms import sector_choices
 from .forms import ActionForm, LoginForm, MemberForm, PasswordForm, SettingsForm, SetupForm
+from .mail import mail_configured, send_link
 from .users import UserError, add_member, create_user, find_user, password_token, user_for_token
 
 bp = Blueprint("auth", __name__)
@@ -95,6 +97,8 @@ def users(organisation_id: int):
         else:
             link = None if user.password_hash else _link(user)
             flash(_("%(name)s heeft nu toegang.", name=user.name), "success")
+            if link and mail_configured():
+                _mail(user, link)
             form = MemberForm(formdata=None)
     return _users_page(organisation, form, link)
 
@@ -109,6 +113,16 @@ def new_link(organisation_id: int, user_id: int):
     audit.record("user.link", organisation.id, user)
     db.session.commit()
     return _users_page(organisation, MemberForm(formdata=None), _link(user))
+
+
+def _mail(user: User, link: str) -> None:
+    """Mail the link too; if that fails the link is still on screen, so nothing is lost."""
+    try:
+        send_link(user.email, user.name, link)
+    except (OSError, smtplib.SMTPException):
+        flash(_("De link kon niet gemaild worden; bezorg hem zelf."), "error")
+    else:
+        flash(_("De link werd ook gemaild naar %(email)s.", email=user.email), "success")
 
 
 def _link(user: User) -> str:

@@ -41,3 +41,44 @@ def test_audit_log_shows_who_did_what(client, org, submit, make_protocol):
     submit(f"/organisations/{org}/users", {"name": "Jo Maes", "email": "jo@delinde.be", "roles": ["drafter"]}, nav=None)
     page = client.get(f"/organisations/{org}/audit").get_data(as_text=True)
     assert "protocol.save" in page and "user.add" in page and "An Peeters" in page
+
+
+class FakeSMTP:
+    """Stands in for smtplib.SMTP: records what would be sent, or refuses like a down server."""
+
+    sent: list = []
+    refuse = False
+
+    def __init__(self, host, port, timeout):
+        if self.refuse:
+            raise ConnectionRefusedError(111, "Connection refused")
+        self.host, self.port = host, port
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def send_message(self, message):
+        FakeSMTP.sent.append(message)
+
+
+def test_link_is_mailed_when_a_mail_server_is_configured(app, client, org, submit, monkeypatch):
+    app.config.update(MAIL_SERVER="smtp.example.invalid", MAIL_FROM="noreply@delinde.be")
+    monkeypatch.setattr("smtplib.SMTP", FakeSMTP)
+    FakeSMTP.sent = []
+    page = submit(f"/organisations/{org}/users", {"name": "Jo Maes", "email": "jo@delinde.be", "roles": ["drafter"]}, nav=None).get_data(as_text=True)
+    assert "De link werd ook gemaild naar jo@delinde.be." in page
+    [message] = FakeSMTP.sent
+    link = re.search(r'id="set-password-link">([^<]+)<', page).group(1)
+    assert message["To"] == "jo@delinde.be" and link in message.get_content()
+
+
+def test_a_mail_failure_keeps_the_link_on_screen(app, client, org, submit, monkeypatch):
+    app.config.update(MAIL_SERVER="smtp.example.invalid")
+    monkeypatch.setattr("smtplib.SMTP", FakeSMTP)
+    monkeypatch.setattr(FakeSMTP, "refuse", True)
+    page = submit(f"/organisations/{org}/users", {"name": "Jo Maes", "email": "jo@delinde.be", "roles": ["drafter"]}, nav=None).get_data(as_text=True)
+    assert "kon niet gemaild worden" in page
+    assert re.search(r'id="set-password-link">http://localhost/set-password/', page)
