@@ -17,7 +17,7 @@ FIXED = ("locked", "hidden")
 
 @dataclass(frozen=True)
 class StepTemplate:
-    """The template's word on one step: overlays per question id, and the federation's name."""
+    """The template's word on one step: its overlays per question id."""
 
     template: Template
     overlays: dict[str, QuestionOverlay]
