@@ -98,7 +98,7 @@ def holds(schema: Schema, answers: dict, condition: Condition) -> bool:
         return not is_empty(answer)
     if condition.op == "empty":
         return is_empty(answer)
-    if is_empty(answer) and not isinstance(answer, bool):
+    if is_empty(answer):
         return condition.op == "ne"
     expected = condition.value
     try:
@@ -156,7 +156,7 @@ def format_date(day: date | str | None) -> str:
 
 def answer_text(question: Question, answer: Any, lang: str = "nl") -> str:
     """An answer as plain text: option labels, Ja/Nee, dates as dd/mm/yyyy, group rows joined; "" when empty."""
-    if answer is None or (is_empty(answer) and not isinstance(answer, bool)):
+    if is_empty(answer):
         return ""
     if question.type == "yesno":
         return YES_NO.get(lang, YES_NO["nl"])[0 if answer else 1]
