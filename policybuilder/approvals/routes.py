@@ -6,8 +6,11 @@ from datetime import date
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from ..access import protocol_or_404, version_or_404
+from ..document import render_html
+from ..documents.files import document_parts, version_meta
 from ..extensions import limiter
 from ..auth.forms import ActionForm
 from ..schema_store import get_schema
@@ -123,13 +126,14 @@ def verify():
 
 
 def _version_page(version, approve_form: ApproveForm, return_form: ReturnForm):
-    """A version: its decision, the changes since the last approved version, and (for approvers) the decision forms."""
+    """A version: its decision, the changes since the last approved version, the document itself,
+    and (for approvers) the decision forms."""
     protocol = version.protocol
     baseline = next((v for v in reversed(protocol.versions) if v.status in ("approved", "superseded") and v.number < version.number), None)
-    changes = compare(get_schema(), baseline.answers if baseline else {}, version.answers, current_lang()) if baseline else None
-    roles = current_user.roles(protocol.organisation_id)
+    changes = compare(get_schema(), baseline.answers, version.answers, current_lang()) if baseline else None
+    doc, style = document_parts(version.answers, version_meta(version), version.template_version)
     return render_template(
         "approvals/version.html", protocol=protocol, version=version, baseline=baseline, changes=changes,
-        approve_form=approve_form, return_form=return_form, roles=roles,
-        own=version.submitted_by_id == current_user.id,
+        approve_form=approve_form, return_form=return_form, roles=current_user.roles(protocol.organisation_id),
+        own=version.submitted_by_id == current_user.id, document=Markup(render_html(doc, style, fragment=True)),
     )

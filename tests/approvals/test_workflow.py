@@ -104,3 +104,9 @@ def test_dashboard_shows_where_each_protocol_stands(app, client, submitted, deci
     assert "Herziening binnen 30 dagen" in page or "Herziening te laat" in page
     with app.app_context():
         assert db.session.get(Protocol, submitted).versions[0].approval.next_review_date.isoformat() == "2026-12-01"
+
+
+def test_the_approver_reads_the_document_on_the_version_page(approver_client, submitted):
+    page = approver_client.get(f"/protocols/{submitted}/versions/1").get_data(as_text=True)
+    assert "Het document van versie 1" in page
+    assert "Jaarlijkse vorming voor alle teams." in page.split("Het document van versie 1")[1]
