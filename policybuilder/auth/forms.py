@@ -40,6 +40,11 @@ class MemberForm(FlaskForm):
     roles = MultiCheckboxField(_l("Rollen"), choices=ROLE_CHOICES, validators=[DataRequired()])
 
 
+class RolesForm(FlaskForm):
+    roles = MultiCheckboxField(_l("Rollen"), choices=ROLE_CHOICES,
+                               description=_l("Vink alles uit om de toegang tot deze organisatie in te trekken."))
+
+
 class SettingsForm(FlaskForm):
     allow_self_approval = BooleanField(
         _l("Wie een versie indient, mag ze ook zelf goedkeuren"),

@@ -15,11 +15,12 @@ from ..extensions import db, limiter
 from ..models import AuditEvent, Membership, User
 from ..schema_store import get_schema
 from ..wizard.forms import sector_choices
-from .forms import ActionForm, LoginForm, MemberForm, PasswordForm, SettingsForm, SetupForm
+from .forms import ROLE_CHOICES, ActionForm, LoginForm, MemberForm, PasswordForm, RolesForm, SettingsForm, SetupForm
 from .mail import mail_configured, send_link
-from .users import UserError, add_member, create_user, find_user, password_token, user_for_token
+from .users import UserError, add_member, create_user, find_user, password_token, set_roles, user_for_token
 
 bp = Blueprint("auth", __name__)
+MEMBER_ROLES = {choice.value for choice in ROLE_CHOICES}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -101,6 +102,27 @@ def users(organisation_id: int):
                 _mail(user, link)
             form = MemberForm(formdata=None)
     return _users_page(organisation, form, link)
+
+
+@bp.route("/organisations/<int:organisation_id>/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def member(organisation_id: int, user_id: int):
+    organisation = organisation_or_404(organisation_id, "admin")
+    user = db.get_or_404(User, user_id)
+    if not user.roles(organisation.id):
+        abort(404)
+    form = RolesForm(data={"roles": sorted(user.roles(organisation.id) & MEMBER_ROLES)})
+    if form.validate_on_submit():
+        # Roles this form does not show (a federation editor's) are kept as they are.
+        kept = user.roles(organisation.id) - MEMBER_ROLES
+        try:
+            set_roles(organisation, user, set(form.roles.data) | kept)
+        except UserError as exc:
+            form.roles.errors.append(str(exc))
+        else:
+            flash(_("De rollen van %(name)s zijn bewaard.", name=user.name), "success")
+            return redirect(url_for("auth.users", organisation_id=organisation.id))
+    return render_template("auth/member.html", organisation=organisation, member=user, form=form)
 
 
 @bp.post("/organisations/<int:organisation_id>/users/<int:user_id>/link")

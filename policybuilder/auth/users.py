@@ -75,6 +75,21 @@ def add_member(organisation: Organisation, email: str, name: str, roles: set[str
     return user
 
 
+def set_roles(organisation: Organisation, user: User, roles: set[str]) -> None:
+    """Give ``user`` exactly ``roles`` in ``organisation`` (none: no access); at least one admin stays; commits."""
+    others_admin = any(
+        m.role == "admin" and m.user_id != user.id
+        for m in db.session.scalars(select(Membership).where(Membership.organisation_id == organisation.id))
+    )
+    if "admin" not in roles and not others_admin:
+        raise UserError(_("Er moet minstens één beheerder blijven."))
+    before = user.roles(organisation.id)
+    user.memberships = [m for m in user.memberships if m.organisation_id != organisation.id or m.role in roles]
+    user.memberships.extend(Membership(organisation=organisation, role=r) for r in sorted(roles - before))
+    audit.record("user.roles", organisation.id, user, before=sorted(before), after=sorted(roles))
+    db.session.commit()
+
+
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="set-password")
 

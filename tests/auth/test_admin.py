@@ -82,3 +82,22 @@ def test_a_mail_failure_keeps_the_link_on_screen(app, client, org, submit, monke
     page = submit(f"/organisations/{org}/users", {"name": "Jo Maes", "email": "jo@delinde.be", "roles": ["drafter"]}, nav=None).get_data(as_text=True)
     assert "kon niet gemaild worden" in page
     assert re.search(r'id="set-password-link">http://localhost/set-password/', page)
+
+
+def test_admin_changes_roles_and_revokes_access(app, client, client_for, make_user, make_protocol, org, submit):
+    colleague = make_user("jo@delinde.be", ("drafter",), org, name="Jo Maes")
+    protocol_id = make_protocol()
+    assert client_for(colleague).get(f"/protocols/{protocol_id}/review").status_code == 200
+    assert submit(f"/organisations/{org}/users/{colleague}", {"roles": ["approver"]}, nav=None).status_code == 302
+    with app.app_context():
+        assert db.session.get(User, colleague).roles(org) == {"approver"}
+    assert client_for(colleague).get(f"/protocols/{protocol_id}/review").status_code == 403
+    assert submit(f"/organisations/{org}/users/{colleague}", {"roles": None}, nav=None).status_code == 302
+    assert client_for(colleague).get(f"/protocols/{protocol_id}/review").status_code == 404
+
+
+def test_the_last_admin_stays(app, client, drafter, org, submit):
+    response = submit(f"/organisations/{org}/users/{drafter}", {"roles": ["drafter"]}, nav=None)
+    assert "minstens één beheerder" in response.get_data(as_text=True)
+    with app.app_context():
+        assert "admin" in db.session.get(User, drafter).roles(org)
