@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import os
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Callable
 
+from ..canonical import content_hash
 from ..document import DocumentMeta, Style
 from ..document.html import ASSETS
 from ..schema import SCHEMA_DIR
@@ -28,8 +27,7 @@ def content_key(answers: dict, meta: DocumentMeta, style: Style, lang: str, fmt:
     """SHA-256 of the canonical JSON of answers, meta, style, language, format and release."""
     style_fields = {**dataclasses.asdict(style), "logo": hashlib.sha256(style.logo_bytes() or b"").hexdigest()}
     payload = {"answers": answers, "meta": dataclasses.asdict(meta), "style": style_fields, "lang": lang, "fmt": fmt, "release": release}
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_iso)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return content_hash(payload)
 
 
 def cached(directory: Path, key: str, suffix: str, make: Callable[[], bytes]) -> bytes:
@@ -45,9 +43,3 @@ def cached(directory: Path, key: str, suffix: str, make: Callable[[], bytes]) ->
         handle.write(data)
     os.replace(handle.name, path)
     return data
-
-
-def _iso(value):
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"cannot hash a {type(value).__name__}")

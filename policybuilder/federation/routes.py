@@ -18,7 +18,7 @@ from ..schema import Element, Question
 from ..schema_store import get_schema
 from ..sector import PackageError, TemplateError, export_package, import_package
 from ..sector.package import MAX_LOGO_BYTES, MAX_PACKAGE_BYTES, MB, logo_problems
-from ..wizard.forms import from_form_data, to_form_data
+from ..wizard.forms import as_int, ensure_one_row, from_form_data, to_form_data, without_removed_row
 from . import drafts, service
 from .forms import ClauseForm, DraftForm, ImportForm, NewTemplateForm, PublishForm, StyleForm, overlay_form_class
 from .store import FONTS, template_of, usage
@@ -122,7 +122,7 @@ def publish(template_id: int):
     form = PublishForm()
     if form.validate_on_submit():
         try:
-            version = service.publish(row, form.release_notes.data, _int(form.revision.data), get_schema(), current_user)
+            version = service.publish(row, form.release_notes.data, as_int(form.revision.data), get_schema(), current_user)
         except service.Refused as exc:
             form.release_notes.errors.append(str(exc))
             form.revision.data, form.revision.raw_data = row.revision, None
@@ -235,7 +235,7 @@ def contacts(template_id: int):
     valid = form.validate_on_submit()
     messages, status = _invalid(form), 422
     if valid:
-        rows = from_form_data(group, _without_removed_row(group, form[group.id].data, action))
+        rows = from_form_data(group, without_removed_row(group, form[group.id].data, action))
         messages = _incomplete_rows(group, rows)
         if not messages:
             messages, status = _store(row, drafts.with_contacts(row.draft, rows), form, "template.contacts")
@@ -246,7 +246,7 @@ def contacts(template_id: int):
 
 
 def _contacts_page(row: SectorTemplate, group: Question, form, messages=()):
-    _ensure_one_row(form, [group])
+    ensure_one_row(form, [group])
     product_rows = drafts.shown_value(row.draft, drafts.CONTACTS_TARGET, group)
     return render_template("federation/contacts.html", row=row, group=group, form=form, product_rows=product_rows or [], messages=messages)
 
@@ -321,7 +321,7 @@ def _element_page(row: SectorTemplate, element: Element, form=None, settings=Non
     if settings is None:
         overlays = {q.id: _overlay_data(row.draft["questions"].get(f"{element.key}.{q.id}", {})) for q in element.questions}
         settings = overlay_form_class(element)(data=overlays, prefix="tpl")
-    _ensure_one_row(form, element.questions)
+    ensure_one_row(form, element.questions)
     return render_template(
         "federation/element.html", row=row, element=element, form=form, settings=settings,
         clause_form=clause_form or ClauseForm(formdata=None, prefix="clause", revision=row.revision),
@@ -340,7 +340,7 @@ def _question_entries(row: SectorTemplate, element: Element, form, settings, act
     entries, complete = {}, True
     for question in element.questions:
         ref, overlay = f"{element.key}.{question.id}", settings[question.id]
-        answer = from_form_data(question, _without_removed_row(question, form[question.id].data, action))
+        answer = from_form_data(question, without_removed_row(question, form[question.id].data, action))
         if overlay.state.data != "open" and answer is None:
             form[question.id].errors.append(_("Geef een antwoord: een vergrendelde of verborgen vraag gebruikt dit antwoord."))
             complete = False
@@ -353,7 +353,7 @@ def _question_entries(row: SectorTemplate, element: Element, form, settings, act
 def _store(row: SectorTemplate, draft: dict, form, action: str, **columns) -> tuple[list[str], int]:
     """Save ``draft``; on failure the messages to show and the status code (the typed text stays in ``form``)."""
     try:
-        service.save_draft(row, draft, _int(form.revision.data), get_schema(), action, **columns)
+        service.save_draft(row, draft, as_int(form.revision.data), get_schema(), action, **columns)
     except TemplateError as exc:
         return [_("Niet bewaard: het sjabloon zou zo niet kloppen."), *exc.problems], 422
     except StaleRevision:
@@ -395,27 +395,7 @@ def _incomplete_rows(group: Question, rows: list[dict]) -> list[str]:
     return messages
 
 
-def _without_removed_row(question: Question, data, action: str):
-    if question.type == "group" and action.startswith(f"remove:{question.id}:"):
-        index = _int(action.rsplit(":", 1)[1])
-        return [row for i, row in enumerate(data) if i != index]
-    return data
-
-
-def _ensure_one_row(form, questions) -> None:
-    for question in questions:
-        if question.type == "group" and not form[question.id].entries:
-            form[question.id].append_entry()
-
-
 def _after_save(action: str, endpoint: str, **values) -> str:
     if action.startswith("add:"):
         return url_for(endpoint, add=action[4:], _anchor=f"q-{action[4:]}", **values)
     return url_for(endpoint, **values)
-
-
-def _int(raw) -> int:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return -1

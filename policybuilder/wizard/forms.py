@@ -135,3 +135,26 @@ class NewProtocolForm(FlaskForm):
 def sector_choices(schema: Schema, lang: str) -> list[SelectChoice]:
     """The sectors of the profile question, as form choices."""
     return [SelectChoice(o.value, text(o.label, lang)) for o in schema.question("profile.sector").options]
+
+
+def ensure_one_row(form, questions) -> None:
+    """Show at least one (empty) row for every repeatable group among ``questions``."""
+    for question in questions:
+        if question.type == "group" and not form[question.id].entries:
+            form[question.id].append_entry()
+
+
+def without_removed_row(question: Question, data, action: str):
+    """The group's rows minus the one a "remove:<question>:<index>" button asked to remove."""
+    if question.type == "group" and action.startswith(f"remove:{question.id}:"):
+        index = as_int(action.rsplit(":", 1)[1])
+        return [row for i, row in enumerate(data) if i != index]
+    return data
+
+
+def as_int(raw) -> int:
+    """``raw`` as an integer; -1 for anything else (a revision no save can match)."""
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return -1

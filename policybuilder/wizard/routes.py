@@ -21,7 +21,17 @@ from ..schema_store import get_schema
 from ..sector import MergeError, apply_defaults, merge, resolve
 from ..textdiff import word_diff
 from .dashboard import dashboard
-from .forms import CONTROL_CHARS, NewProtocolForm, StepForm, from_form_data, sector_choices, to_form_data
+from .forms import (
+    CONTROL_CHARS,
+    NewProtocolForm,
+    StepForm,
+    as_int,
+    ensure_one_row,
+    from_form_data,
+    sector_choices,
+    to_form_data,
+    without_removed_row,
+)
 from .progress import neighbour, step_states
 from .templating import enforce_fixed, merge_choices, newer_version, published_templates, step_template
 
@@ -103,13 +113,13 @@ def step(protocol_id: int, key: str):
         form = form_class(data=_form_data(protocol, key), revision=protocol.revision)
         if request.args.get("add") in {q.id for q in element.questions if q.type == "group"}:
             form[request.args["add"]].append_entry()
-        _ensure_one_row(form, element)
+        ensure_one_row(form, element.questions)
         return render_template("wizard/step.html", **_page(protocol, element, form))
 
     form = form_class()
     if not form.validate_on_submit():
         _explain_expired(form)
-        _ensure_one_row(form, element)
+        ensure_one_row(form, element.questions)
         return render_template("wizard/step.html", **_page(protocol, element, form)), 422
     action = request.form.get("nav", "stay")
     step_answers = _collect(element, form, action)
@@ -119,11 +129,11 @@ def step(protocol_id: int, key: str):
         flash(_("Niet bewaard: deze antwoorden legde de federatie vast en kunnen niet gewijzigd worden: %(labels)s.", labels=labels), "error")
         return render_template("wizard/step.html", **_page(protocol, element, form)), 422
     try:
-        protocol.save_step(key, step_answers, based_on=_int(form.revision.data))
+        protocol.save_step(key, step_answers, based_on=as_int(form.revision.data))
     except StaleRevision:
         db.session.refresh(protocol)
         form.revision.data, form.revision.raw_data = protocol.revision, None
-        _ensure_one_row(form, element)
+        ensure_one_row(form, element.questions)
         return render_template("wizard/step.html", **_page(protocol, element, form, conflict=True)), 409
     audit.record("protocol.save", protocol.organisation_id, protocol, step=key, revision=protocol.revision)
     db.session.commit()
@@ -169,22 +179,11 @@ def _form_data(protocol: Protocol, key: str) -> dict:
     }
 
 
-def _ensure_one_row(form: StepForm, element) -> None:
-    """Show at least one (empty) row for every repeatable group."""
-    for question in element.questions:
-        if question.type == "group" and not form[question.id].entries:
-            form[question.id].append_entry()
-
-
 def _collect(element, form: StepForm, action: str) -> dict:
     """The step's answers from a validated form, minus a row the drafter removed."""
     answers = {}
     for question in element.questions:
-        data = form[question.id].data
-        if question.type == "group" and action.startswith(f"remove:{question.id}:"):
-            index = _int(action.rsplit(":", 1)[1])
-            data = [row for i, row in enumerate(data) if i != index]
-        answers[question.id] = from_form_data(question, data)
+        answers[question.id] = from_form_data(question, without_removed_row(question, form[question.id].data, action))
     return answers
 
 
@@ -224,13 +223,6 @@ def _explain_expired(form) -> None:
         )
 
 
-def _int(raw) -> int:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return -1
-
-
 @bp.route("/protocols/<int:protocol_id>/template-update", methods=["GET", "POST"])
 @login_required
 def template_update(protocol_id: int):
@@ -246,7 +238,7 @@ def template_update(protocol_id: int):
         try:
             answers = resolve(result, merge_choices(result, request.form))
             validate_answers(schema, answers)
-            protocol.save_answers(answers, _int(request.form.get("revision")), template_version_id=newer.id)
+            protocol.save_answers(answers, as_int(request.form.get("revision")), template_version_id=newer.id)
         except (MergeError, AnswersError) as exc:
             flash(_("Niet overgenomen: %(problem)s", problem=exc), "error")
         except StaleRevision:
