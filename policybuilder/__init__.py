@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 from flask_wtf.csrf import generate_csrf
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .extensions import babel, db, migrate
 
@@ -40,8 +41,12 @@ def create_app(config: dict | None = None) -> Flask:
     # Every form checks its token itself (Flask-WTF), so an expired one can keep the typed text.
     app.jinja_env.globals["csrf_token"] = generate_csrf
 
-    from . import approvals, auth, documents, errors, federation, schema_store, wizard
+    from . import approvals, auth, documents, errors, federation, health, schema_store, wizard
 
+    health.init_app(app)  # first, so that every request has its id before another hook answers
+    if app.config["PROXY_FIX"]:  # behind N reverse proxies: trust their X-Forwarded-For/-Proto/-Host
+        hops = int(app.config["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     schema_store.init_app(app)
     errors.init_app(app)
     auth.init_app(app)

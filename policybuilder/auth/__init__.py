@@ -10,7 +10,7 @@ from ..extensions import db, limiter, login_manager
 from ..models import User
 from .users import UserError, create_user
 
-OPEN_ENDPOINTS = {"auth.setup", "static"}
+OPEN_ENDPOINTS = {"auth.setup", "static", "health.check"}
 
 
 def init_app(app: Flask) -> None:
