@@ -7,7 +7,7 @@ PORT ?= 5000
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fonts-dejavu-core
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils libreoffice-writer-nogui
 
-.PHONY: run test bench install system-run system-test clean
+.PHONY: run dev test bench install system-run system-test clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,10 +35,18 @@ system-run:
 system-test:
 	$(call install_missing,$(TEST_PACKAGES))
 
+# Plain HTTP on loopback, so cookies may go without HTTPS here (behind a TLS proxy they must not: see README).
+LOOPBACK_COOKIES := POLICYBUILDER_SESSION_COOKIE_SECURE=false POLICYBUILDER_REMEMBER_COOKIE_SECURE=false
+
+# gunicorn (gunicorn.conf.py: workers and threads from the cores) on 127.0.0.1:$(PORT).
 run: system-run install
 	$(BIN)/flask --app wsgi db upgrade
-	POLICYBUILDER_SESSION_COOKIE_SECURE=false POLICYBUILDER_REMEMBER_COOKIE_SECURE=false \
-		$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+	$(LOOPBACK_COOKIES) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
+# Flask's development server with reloading and the debugger: for development only.
+dev: system-run install
+	$(BIN)/flask --app wsgi db upgrade
+	$(LOOPBACK_COOKIES) $(BIN)/flask --app wsgi run --debug --host 127.0.0.1 --port $(PORT)
 
 test: system-test install
 	$(BIN)/python -m pytest
