@@ -6,10 +6,12 @@ import zipfile
 from datetime import date, datetime, time, timezone
 from functools import lru_cache
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.parser import oxml_parser
@@ -19,12 +21,21 @@ from lxml import etree
 
 from .errors import RenderError
 from .html import image_type
+from .layout import column_widths, keep_numbers_together
 from .model import BulletList, Document, Figure, Heading, Inline, NoteBox, NumberedList, Paragraph, Style, Table
 
 TEXT_WIDTH_CM = 17.0  # A4 (21 cm) minus 2 cm margins
 DRAFT_RED = RGBColor(0xB0, 0x00, 0x20)
 TABLE_STYLE = "Table Grid"
 NOTE_STYLE = "Kader"
+#: docProps/app.xml: the application that wrote the file, and no page or word counts it never made.
+APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>policybuilder</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
+    "<Company>{company}</Company><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
+    "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
+)
 
 
 def _stable_zip(data: bytes) -> bytes:
@@ -61,10 +72,12 @@ class _WordWriter:
         self.control()
         self.toc()
         for section in self.doc.sections:
-            _text_run(self.p("Heading 1", page_break=True), section.title)
+            # Chapters flow on (Heading 1 keeps with its text); the introduction and the annexes start a page.
+            _text_run(self.p("Heading 1", page_break=section.kind != "chapter"), section.title)
             for block in section.blocks:
                 self.block(block, keep_together=section.keep_on_one_page)
         self.properties()
+        self.clean_package()
         buffer = BytesIO()
         self.word.save(buffer)
         return _stable_zip(buffer.getvalue())
@@ -125,15 +138,24 @@ class _WordWriter:
         stamp = datetime.combine(self.doc.meta.date or date(2000, 1, 1), time(), tzinfo=timezone.utc)
         core.created = core.modified = stamp
         core.revision = 1
-        settings = self.word.settings.element
-        _set(settings, "w:updateFields", {"w:val": "true"})
+
+    def clean_package(self) -> None:
+        """Leave out python-docx's template leftovers: its thumbnail, its bibliography part and its app.xml."""
+        package = self.word.part.package
+        for rels, reltype in ((package.rels, RT.THUMBNAIL), (self.word.part.rels, RT.CUSTOM_XML)):
+            for rel_id in [rel_id for rel_id, rel in rels.items() if rel.reltype == reltype]:
+                rels.pop(rel_id)
+        app = next(rel.target_part for rel in package.rels.values() if rel.reltype == RT.EXTENDED_PROPERTIES)
+        app._blob = APP_XML.format(company=escape(self.doc.meta.organisation)).encode("utf-8")
 
     # -- front matter ---------------------------------------------------------------------
     def cover(self) -> None:
         logo = self.style.logo_bytes()
         if logo:
             image_type(logo)
-            self.word.add_picture(BytesIO(logo), width=Cm(5))
+            shape = self.word.add_picture(BytesIO(logo), width=Cm(5))
+            # The logo's text alternative, as the HTML's alt: the organisation's name.
+            shape._inline.docPr.set("descr", self.doc.meta.organisation)
         organisation = self.paragraph()
         organisation.paragraph_format.space_before = Pt(60)
         _styled(organisation.add_run(self.doc.meta.organisation), bold=True, size=14)
@@ -202,8 +224,10 @@ class _WordWriter:
     def new_tbl(self, weights):
         """A new body table in the house table style with columns in proportion to ``weights``.
 
-        The same XML python-docx's add_table writes (tblPr with style, width and look; tblGrid),
-        built directly; returns the <w:tbl> and the column widths in twips.
+        The XML python-docx's add_table writes (tblPr with style, width and look; tblGrid), built
+        directly, with a fixed layout over the whole text width so that Word and LibreOffice keep
+        the given column widths instead of sharing the width equally; returns the <w:tbl> and the
+        column widths in twips.
         """
         total = sum(weights)
         widths = [str(int(Cm(TEXT_WIDTH_CM * weight / total).twips)) for weight in weights]
@@ -211,8 +235,9 @@ class _WordWriter:
         tblpr = etree.SubElement(tbl, _W_TBLPR)
         etree.SubElement(tblpr, _W_TBLSTYLE).set(_W_VAL, self.style_ids[TABLE_STYLE])
         tblw = etree.SubElement(tblpr, _W_TBLW)
-        tblw.set(_W_TYPE, "auto")
-        tblw.set(_W_W, "0")
+        tblw.set(_W_TYPE, "dxa")
+        tblw.set(_W_W, str(sum(int(width) for width in widths)))
+        etree.SubElement(tblpr, _W_TBL_LAYOUT).set(_W_TYPE, "fixed")
         look = etree.SubElement(tblpr, _W_TBLLOOK)
         for name, value in _TABLE_LOOK:
             look.set(name, value)
@@ -278,7 +303,7 @@ class _WordWriter:
                 self.paragraph(block.caption, "Caption")
 
     def table(self, block: Table) -> None:
-        tbl, widths = self.new_tbl(block.widths or (1,) * len(block.headers))
+        tbl, widths = self.new_tbl(column_widths(block))
         fill = self.style.primary_colour[1:]
         for paragraph, title in zip(self.tr(tbl, widths, header=True, fill=fill), block.headers):
             _text_run(paragraph, title, bold=True, colour="FFFFFF")
@@ -358,6 +383,7 @@ _W_B, _W_I, _W_COLOR, _W_HIGHLIGHT = qn("w:b"), qn("w:i"), qn("w:color"), qn("w:
 _W_TBL, _W_TBLPR, _W_TBLSTYLE, _W_TBLW, _W_TBLLOOK = (qn(t) for t in ("w:tbl", "w:tblPr", "w:tblStyle", "w:tblW", "w:tblLook"))
 _W_TBLGRID, _W_GRIDCOL, _W_TR, _W_TRPR, _W_TC, _W_TCPR, _W_TCW = (qn(t) for t in ("w:tblGrid", "w:gridCol", "w:tr", "w:trPr", "w:tc", "w:tcPr", "w:tcW"))
 _W_CANT_SPLIT, _W_TR_HEIGHT, _W_TBL_HEADER, _W_SHD = qn("w:cantSplit"), qn("w:trHeight"), qn("w:tblHeader"), qn("w:shd")
+_W_TBL_LAYOUT = qn("w:tblLayout")
 _W_VAL, _W_W, _W_TYPE, _W_HRULE, _W_FILL = (qn(t) for t in ("w:val", "w:w", "w:type", "w:hRule", "w:fill"))
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _TABLE_LOOK = tuple((qn(f"w:{name}"), value) for name, value in (
@@ -368,8 +394,10 @@ _el = oxml_parser.makeelement  # python-docx's element classes, so its API still
 
 def _text_run(paragraph, text: str, bold: bool = False, italic: bool = False, highlight: bool = False, colour: str | None = None):
     """Append a run with ``text`` to the <w:p> ``paragraph``: what python-docx's ``add_run(text)`` writes
-    (tabs as <w:tab/>, line breaks as <w:br/>, xml:space="preserve" where spaces would be lost)."""
+    (tabs as <w:tab/>, line breaks as <w:br/>, xml:space="preserve" where spaces would be lost), with the
+    spaces inside phone numbers non-breaking."""
     run = etree.SubElement(paragraph, _W_R)
+    text = keep_numbers_together(text)
     if bold or italic or highlight or colour:
         rpr = etree.SubElement(run, _W_RPR)  # children in the schema's order: b, i, color, highlight
         if bold:

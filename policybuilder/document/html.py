@@ -8,6 +8,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .errors import StyleError
+from .layout import column_widths, keep_numbers_together
 from .model import Document, Style
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -27,7 +28,7 @@ def _data_uri(data: bytes) -> str:
 
 
 def _lines(value: str) -> Markup:
-    return Markup("<br>").join(escape(line) for line in value.split("\n"))
+    return Markup("<br>").join(escape(keep_numbers_together(line)) for line in value.split("\n"))
 
 
 def _css_string(value: str) -> Markup:
@@ -42,7 +43,10 @@ ENVIRONMENT = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-ENVIRONMENT.filters.update(kind=lambda block: type(block).__name__, lines=_lines, data_uri=_data_uri, css_string=_css_string)
+ENVIRONMENT.filters.update(
+    kind=lambda block: type(block).__name__, lines=_lines, data_uri=_data_uri, css_string=_css_string,
+    column_widths=column_widths,
+)
 TEMPLATE = ENVIRONMENT.get_template("document.html")
 
 

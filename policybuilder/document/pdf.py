@@ -12,8 +12,11 @@ from __future__ import annotations
 import gc
 import re
 from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+import pikepdf
 
 from weasyprint import CSS, HTML
 from weasyprint import html as weasyprint_html
@@ -90,10 +93,56 @@ def render_pdf(doc: Document, style: Style, fetcher: LocalOnlyFetcher | None = N
     gc.disable()
     try:
         html = _DocumentHTML(string=source, base_url=str(ASSETS) + "/", url_fetcher=fetcher or LocalOnlyFetcher())
-        return html.write_pdf(font_config=font_config(), stylesheets=[stylesheet()], **PDF_OPTIONS)
+        data = html.write_pdf(font_config=font_config(), stylesheets=[stylesheet()], **PDF_OPTIONS)
+        return finish_tags(data) if PDF_OPTIONS.get("pdf_tags") else data
     except Exception as exc:  # WeasyPrint raises many kinds; the caller needs one
         raise RenderError(f"PDF rendering failed: {exc}") from exc
     finally:
         if collecting:
             gc.enable()
             gc.collect(0)  # the render's own cyclic garbage is all in the youngest generation
+
+
+_MARKED = re.compile(rb"/\w+\n<</MCID (\d+)>>\nBDC\n")
+
+
+def finish_tags(data: bytes) -> bytes:
+    """What WeasyPrint's tagging leaves out, added with pikepdf: /Scope on every table header cell
+    (Column in a thead, Row elsewhere) and the page-margin texts marked as /Artifact.
+
+    WeasyPrint gives the running header and footer structure elements of their own that no
+    element of the tree links to; their marked content becomes an /Artifact and their entries
+    in the parent tree are emptied. The output is byte-stable for the same input.
+    """
+    with pikepdf.open(BytesIO(data)) as pdf:
+        reachable: set[tuple[int, int]] = set()
+        stack = list(pdf.Root.StructTreeRoot.K)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, pikepdf.Array):
+                stack.extend(node)
+                continue
+            if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+                continue
+            reachable.add(node.objgen)
+            if node.S == "/TH":
+                head = node.P.P.get("/S") == "/THead"
+                node.A = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=pikepdf.Name.Column if head else pikepdf.Name.Row)
+            kids = node.get("/K")
+            if kids is not None:
+                stack.append(kids)
+        nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+        for index, page in enumerate(pdf.pages):
+            marks = nums[2 * index + 1]
+            margin = {mcid for mcid, element in enumerate(marks) if element.objgen not in reachable}
+            if not margin:
+                continue
+            for mcid in margin:
+                marks[mcid] = None
+            stream = page.obj.Contents
+            stream.write(_MARKED.sub(
+                lambda match: b"/Artifact\nBMC\n" if int(match[1]) in margin else match[0], stream.read_bytes()
+            ))
+        out = BytesIO()
+        pdf.save(out, deterministic_id=True)
+        return out.getvalue()

@@ -104,7 +104,9 @@ def test_docx_and_pdf_say_the_same_words(rendered, tmp_path):
     for headers in {" ".join(b.headers) for s in doc.sections for b in s.blocks if isinstance(b, Table)}:
         # the PDF repeats a table's header row on every page the table runs over
         docx_words, pdf_words = docx_words.replace(headers, ""), pdf_words.replace(headers, "")
-    assert normalise(docx_words) == normalise(pdf_words)
+    # a list's number ("3.") is drawn only in the PDF; the same token may also end a sentence at a line start
+    number = re.compile(r"(?<!\S)\d+\.(?!\S)")
+    assert normalise(number.sub(" ", docx_words)) == normalise(number.sub(" ", pdf_words))
 
 
 def test_hostile_answers_are_printed_as_text_and_nothing_is_fetched(schema, tmp_path):
