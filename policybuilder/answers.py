@@ -13,6 +13,8 @@ from typing import Any
 from .schema import Condition, Question, Schema, SchemaError, validate
 
 EMPTY = (None, "", [], {})
+# Top-level key: the "element.question" answers the drafter chose to leave blank (the document prints nothing there).
+BLANK_KEY = "_blank"
 
 
 class AnswersError(ValueError):
@@ -32,7 +34,9 @@ def answers_json_schema(schema: Schema) -> dict:
                 "properties": {q.id: _value_schema(q) for q in element.questions},
             }
             for element in schema.elements
-        },
+        }
+        | {BLANK_KEY: {"type": "array", "uniqueItems": True, "maxItems": 200,
+                       "items": {"type": "string", "pattern": r"^[a-z][a-z_]*\.[a-z][a-z0-9_]*$"}}},
     }
 
 

@@ -27,6 +27,7 @@ ELEMENT_ORDER = (
     "learning",
 )
 PLACEHOLDER = re.compile(r"\{([a-z][a-z_]*)\.([a-z][a-z0-9_]*)\}")
+FACTS = "facts"  # {facts.name} names a fact decided from the answers (policybuilder/document/facts.py)
 TEXT_TYPES = frozenset({"text", "textarea"})
 
 
@@ -250,9 +251,26 @@ def _check_references(schema: Schema) -> None:
                     refs.extend(f"{e}.{q}" for e, q in PLACEHOLDER.findall(lang_text))
             for ref in refs:
                 _lookup(schema, ref, where, clause.id)
+        for lang_text in element.intro.values():
+            for ref in (f"{e}.{q}" for e, q in PLACEHOLDER.findall(lang_text)):
+                _lookup(schema, ref, where, "intro")
 
 
-def _lookup(schema: Schema, ref: str, where: str, clause_id: str) -> Question:
+def unknown_fact(ref: str) -> str | None:
+    """For a ``facts.name`` reference: the name if no such fact exists, else None (also for question references)."""
+    element_key, _, name = ref.partition(".")
+    if element_key != FACTS:
+        return None
+    from .document.facts import FACT_NAMES  # the document package imports this module: import when called
+
+    return None if name in FACT_NAMES else name
+
+
+def _lookup(schema: Schema, ref: str, where: str, clause_id: str) -> Question | None:
+    if ref.startswith(f"{FACTS}."):
+        if name := unknown_fact(ref):
+            raise SchemaError(f"{where}: field clauses/{clause_id}: unknown fact {name!r}")
+        return None
     try:
         return schema.question(ref)
     except KeyError:

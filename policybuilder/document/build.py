@@ -6,9 +6,10 @@ import re
 from datetime import date
 from typing import Any
 
-from ..answers import answer_text, applies, format_date, is_empty, value
-from ..schema import PLACEHOLDER, Clause, Question, Schema, text
+from ..answers import BLANK_KEY, answer_text, applies, format_date, is_empty, value
+from ..schema import FACTS, PLACEHOLDER, Clause, Question, Schema, text, unknown_fact
 from .errors import TemplateError
+from .facts import FACT_NAMES, FROM_ANSWERS, TAILORED, Facts, derive_facts
 from .model import (
     BulletList,
     ControlBlock,
@@ -27,19 +28,37 @@ from .model import (
 from .texts import Block, DocumentTexts, Part, load_texts
 
 EMPHASIS = re.compile(r"\*\*(?P<bold>.+?)\*\*|\*(?P<italic>[^*\s][^*]*?)\*")
+SENTENCE_END = re.compile(r"(^|[.!?:]\s*\n|[.!?])\s*$")
+KEEP_CASE = frozenset({"profile.name"})  # names are printed as typed, also at the start of a sentence
+# Which question a fact comes from, so that "left blank" on that question also blanks the fact.
+FACT_SOURCES = {**FROM_ANSWERS, **TAILORED, "consultation_body": "profile.has_cpbw",
+                **dict.fromkeys(("level_first", "level_second", "level_high", "level_top"), "procedure.severity_levels")}
+# Roles in a group's first column that the organisation may not have: the row is left out while it holds nothing else.
+ABSENT_ROLE_WORDS = {"vertrouwenspersoon": "vertrouwenspersoon", "management": "directie"}
 
 
 def build_document(
     schema: Schema, answers: dict, meta: DocumentMeta, lang: str = "nl", template: DocumentTexts | None = None
 ) -> Document:
     """The whole protocol for ``answers``; ``template`` is the document texts (None: the shipped ones)."""
-    return _Builder(schema, answers, lang, template or load_texts()).document(meta)
+    return _Builder(schema, answers, lang, template or load_texts(), meta).document(meta)
+
+
+def open_placeholders(schema: Schema, answers: dict, lang: str = "nl") -> list[tuple[str, str]]:
+    """The answers the draft document still shows as [placeholders]: (element.question, what is missing), in order."""
+    builder = _Builder(schema, answers, lang, load_texts(), DocumentMeta(organisation="-"))
+    builder.document(DocumentMeta(organisation="-"))
+    return list(builder.open.items())
 
 
 class _Builder:
-    def __init__(self, schema: Schema, answers: dict, lang: str, texts: DocumentTexts):
+    def __init__(self, schema: Schema, answers: dict, lang: str, texts: DocumentTexts, meta: DocumentMeta):
         self.schema, self.answers, self.lang, self.texts = schema, answers, lang, texts
         self.labels = {key: text(wording, lang) for key, wording in texts.labels.items()}
+        self.facts: Facts = derive_facts(answers, lang, schema, texts)
+        self.left_blank = frozenset(answers.get(BLANK_KEY) or ())
+        self.open: dict[str, str] = {}  # question -> blank label, for every placeholder printed
+        self.approved = not meta.is_draft
 
     # -- the whole document ------------------------------------------------------------
     def document(self, meta: DocumentMeta) -> Document:
@@ -48,7 +67,7 @@ class _Builder:
         title = meta.title or text(self.texts.title, self.lang)
         meta = dataclasses.replace(meta, title=title)
         sections = [self.intro(), *self.chapters(), *self.annexes()]
-        if any(run.placeholder for section in sections for run in _runs(section.blocks)):
+        if meta.is_draft and any(run.placeholder for section in sections for run in _runs(section.blocks)):
             intro = sections[0]
             note = NoteBox((Run(self.labels["placeholder_note"]),))
             sections[0] = dataclasses.replace(intro, blocks=(note, *intro.blocks))
@@ -74,14 +93,13 @@ class _Builder:
         approver = ", ".join(part for part in (meta.approved_by_name, meta.approved_by_function) if part)
         drafter = (Run(meta.drafted_by),) if meta.drafted_by else self.from_answers("drafted_by", labels["blank_drafter"])
         review = self.when(meta.next_review_date) if meta.next_review_date else self.from_answers("next_review", labels["blank_date"])
-        body = meta.consultation_body or self.consultation_body()
         rows = (
             (labels["version"].capitalize(), (Run(meta.version_label),)),
             (labels["date"], self.when(meta.date)),
             (labels["status"], (Run(status),)),
             (labels["drafted_by"], drafter),
             (labels["approved_by"], (Run(approver),) if approver else self.blank(labels["blank_approver"])),
-            (labels["consultation"], (Run(f"{body}, "), *self.when(meta.consultation_date))),
+            (labels["consultation"], self.consultation(meta)),
             (labels["in_force"], self.when(meta.in_force_date)),
             (labels["next_review"], review),
             (labels["replaces"], (Run(meta.replaces_version or labels["first_version"]),)),
@@ -97,12 +115,14 @@ class _Builder:
         wording = self.texts.control.get(key)
         return self.fill(wording) if wording else self.blank(blank)
 
-    def consultation_body(self) -> str:
-        if value(self.schema, self.answers, "profile.has_cpbw") is True:
-            return self.labels["body_cpbw"]
-        if value(self.schema, self.answers, "profile.has_union_delegation") is True:
-            return self.labels["body_union"]
-        return self.labels["body_workers"]
+    def consultation(self, meta: DocumentMeta) -> Inline:
+        """"het CPBW op 25/11/2026: gunstig." composed from the body (facts), the date and the approver's note."""
+        runs = list(self.placeholder("facts.consultation_body"))
+        if meta.consultation_date or meta.is_draft:
+            runs += [Run(f" {self.labels['on_date']} "), *self.when(meta.consultation_date)]
+        note = meta.consultation_body.strip().rstrip(".").strip()
+        runs.append(Run(f": {note}." if note else "."))
+        return tuple(run for run in runs if run.text)
 
     def intro(self) -> Section:
         profile = self.schema.element("profile")
@@ -168,10 +188,36 @@ class _Builder:
         headers = tuple(text(f.label, self.lang) for f in fields)
         answer = value(self.schema, self.answers, clause.source, self.lang) or ()
         rows = [row for row in answer if not all(is_empty(row.get(f.id)) for f in fields)]
+        rows = [row for row in rows if not self.absent_role_only(row, fields)]
+        widths = getattr(clause, "widths", ())
         if not rows:
-            return Table(headers, (tuple(self.blank(self.blank_name(f)) for f in fields),), getattr(clause, "widths", ()))
-        cells = tuple(tuple(self.answer_runs(f, row.get(f.id)) for f in fields) for row in rows)
-        return Table(headers, cells, getattr(clause, "widths", ()))
+            return Table(headers, (tuple(self.blank(self.blank_name(f), clause.source) for f in fields),), widths)
+        # An optional column nobody filled in is left out: it would print nothing in every row.
+        kept = [n for n, f in enumerate(fields) if f.required or any(not is_empty(row.get(f.id)) for row in rows)]
+        if len(widths) == len(fields):
+            widths = tuple(widths[n] for n in kept)
+        fields = [fields[n] for n in kept]
+        headers = tuple(headers[n] for n in kept)
+        cells = tuple(tuple(self.cell_runs(f, row.get(f.id), clause.source) for f in fields) for row in rows)
+        return Table(headers, cells, widths)
+
+    def absent_role_only(self, row: dict, fields) -> bool:
+        """A default row naming a role the organisation does not have, with nothing else filled in."""
+        first, *rest = fields
+        if any(not is_empty(row.get(f.id)) for f in rest) or is_empty(row.get(first.id)):
+            return False
+        role = str(row[first.id]).lower()
+        absent = [word for fact, word in ABSENT_ROLE_WORDS.items()
+                  if (fact == "vertrouwenspersoon" and not self.facts.has_vertrouwenspersoon)
+                  or (fact == "management" and word not in self.facts.management.lower())]
+        return any(word in role for word in absent)
+
+    def cell_runs(self, field: Question, answer: Any, source: str) -> Inline:
+        """A group cell: the answer, nothing for an empty optional field, a placeholder for a missing required one."""
+        shown = answer_text(field, answer, self.lang)
+        if shown:
+            return (Run(shown),)
+        return self.blank(self.blank_name(field), source) if field.required else ()
 
     # -- wording and answers -------------------------------------------------------------
     def fill(self, wording: dict[str, str] | None) -> Inline:
@@ -180,46 +226,72 @@ class _Builder:
         runs: list[Run] = []
         position = 0
         for match in EMPHASIS.finditer(source):
-            runs += self.placeholders(source[position : match.start()])
+            runs += self.placeholders(source[position : match.start()], runs)
             if match["bold"] is not None:
-                runs += self.placeholders(match["bold"], bold=True)
+                runs += self.placeholders(match["bold"], runs, bold=True)
             else:
-                runs += self.placeholders(match["italic"], italic=True)
+                runs += self.placeholders(match["italic"], runs, italic=True)
             position = match.end()
-        runs += self.placeholders(source[position:])
-        return tuple(runs)
+        runs += self.placeholders(source[position:], runs)
+        return tuple(run for run in runs if run.text)
 
-    def placeholders(self, source: str, bold: bool = False, italic: bool = False) -> list[Run]:
-        runs = []
+    def placeholders(self, source: str, before: list[Run], bold: bool = False, italic: bool = False) -> list[Run]:
+        """``source`` with its placeholders filled; an answer that starts a sentence gets a capital."""
+        runs: list[Run] = []
         position = 0
         for match in PLACEHOLDER.finditer(source):
             if match.start() > position:
                 runs.append(Run(source[position : match.start()], bold, italic))
-            ref = f"{match[1]}.{match[2]}"
-            try:
-                question = self.schema.question(ref)
-            except KeyError:
-                raise TemplateError(f"placeholder {{{ref}}}: there is no question {ref}") from None
-            runs += [dataclasses.replace(r, bold=bold, italic=italic) for r in self.answer_runs(question, value(self.schema, self.answers, ref, self.lang))]
+            filled = self.placeholder(ref_of(match))
+            if filled and ref_of(match) not in KEEP_CASE and SENTENCE_END.search(plain((*before, *runs))):
+                filled = (dataclasses.replace(filled[0], text=_capitalise(filled[0].text)), *filled[1:])
+            runs += [dataclasses.replace(r, bold=bold, italic=italic) for r in filled]
             position = match.end()
         if position < len(source):
             runs.append(Run(source[position:], bold, italic))
         return runs
 
-    def answer_runs(self, question: Question, answer: Any) -> Inline:
+    def placeholder(self, ref: str) -> Inline:
+        """The runs for ``{element.question}`` or ``{facts.name}``."""
+        if ref.startswith(f"{FACTS}."):
+            name = ref.partition(".")[2]
+            if unknown_fact(ref) or name not in FACT_NAMES:
+                raise TemplateError(f"placeholder {{{ref}}}: there is no fact {name}")
+            if name in self.facts.missing:
+                return self.blank(self.facts.missing[name], FACT_SOURCES.get(name, ref))
+            return (Run(self.facts.values[name]),)
+        try:
+            question = self.schema.question(ref)
+        except KeyError:
+            raise TemplateError(f"placeholder {{{ref}}}: there is no question {ref}") from None
+        return self.answer_runs(question, value(self.schema, self.answers, ref, self.lang), ref)
+
+    def answer_runs(self, question: Question, answer: Any, ref: str) -> Inline:
         """The answer as text, or the marked placeholder when it is missing."""
         shown = answer_text(question, answer, self.lang)
-        return (Run(shown),) if shown else self.blank(self.blank_name(question))
+        return (Run(shown),) if shown else self.blank(self.blank_name(question), ref)
 
     def blank_name(self, question: Question) -> str:
         return text(question.blank, self.lang) or text(question.label, self.lang)
 
-    @staticmethod
-    def blank(name: str) -> Inline:
+    def blank(self, name: str, ref: str = "") -> Inline:
+        """The marked placeholder for a missing answer; nothing when the drafter chose to leave ``ref`` blank."""
+        if ref and ref in self.left_blank:
+            return ()
+        if ref:
+            self.open.setdefault(ref, name)
         return (Run(f"[{name}]", placeholder=True),)
 
     def when(self, day: date | None) -> Inline:
         return (Run(format_date(day)),) if day else self.blank(self.labels["blank_date"])
+
+
+def ref_of(match: re.Match) -> str:
+    return f"{match[1]}.{match[2]}"
+
+
+def _capitalise(value: str) -> str:
+    return value[:1].upper() + value[1:]
 
 
 def _runs(blocks) -> list[Run]:

@@ -46,6 +46,9 @@ class DocumentTexts:
     control: dict[str, dict[str, str]]
     intro: Part
     annexes: tuple[Part, ...]
+    phrases: dict[str, dict[str, str]]
+    law_date: str = ""
+    staff_card: Part | None = None
 
 
 def parse_texts(data: Any, schema_dir: Path = SCHEMA_DIR) -> DocumentTexts:
@@ -65,6 +68,9 @@ def parse_texts(data: Any, schema_dir: Path = SCHEMA_DIR) -> DocumentTexts:
         control=data.get("control", {}),
         intro=_part(data["intro"]),
         annexes=tuple(_part(part) for part in data["annexes"]),
+        staff_card=_part(data["staff_card"]) if "staff_card" in data else None,
+        phrases=data["phrases"],
+        law_date=str(data["law_date"]),
     )
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import pytest
 
@@ -76,7 +77,7 @@ def test_answers_are_formatted_the_belgian_way(schema):
     rows = dict((label, plain(value)) for label, value in doc.control.rows)
     assert rows["Volgende evaluatie"] == "30/06/2027"
     assert rows["Datum"] == "14/03/2025"
-    assert rows["Advies gevraagd aan"].startswith("Comité voor Preventie en Bescherming op het Werk (CPBW)")
+    assert rows["Advies gevraagd aan"] == "het Comité voor Preventie en Bescherming op het Werk (CPBW) op [datum]."
     external = next(b for s in doc.sections for b in s.blocks if isinstance(b, Table) and "Laatst nagekeken" in b.headers)
     assert plain(external.rows[0][-1]) == "24/11/2026"
 
@@ -123,3 +124,18 @@ def test_french_falls_back_to_dutch_where_the_schema_has_no_french(schema):
     doc = build_document(schema, example("full"), META, lang="fr")
     assert doc.title.startswith("Protocole")
     assert doc.labels["contents"] == "Table des matières"
+
+
+def test_consultation_line_is_composed_from_its_parts(schema):
+    meta = DocumentMeta(organisation="vzw X", version_label="1", status="approved", approved_by_name="An",
+                        approved_by_function="directeur", consultation_body="gunstig.", consultation_date=date(2026, 11, 25))
+    doc = build_document(schema, {"profile": {"name": "vzw X", "has_cpbw": True}}, meta)
+    rows = dict((label, plain(value)) for label, value in doc.control.rows)
+    assert rows["Advies gevraagd aan"] == "het Comité voor Preventie en Bescherming op het Werk (CPBW) op 25/11/2026: gunstig."
+
+
+def test_answer_at_the_start_of_a_sentence_gets_a_capital(schema):
+    doc = build_document(schema, {"profile": {"name": "vzw X", "management": "de coördinator"}}, META)
+    text = all_text(doc)
+    assert "De coördinator keurt het protocol en elke nieuwe versie goed." in text
+    assert "de directie" not in text.lower().replace("de directie,", "")  # no board: never "de directie"
