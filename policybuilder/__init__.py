@@ -8,6 +8,7 @@ from flask import Flask
 from flask_wtf.csrf import generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import database
 from .extensions import babel, db, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     ensure_secret_key(app)
 
     db.init_app(app)
+    database.init_app(app)  # SQLite: WAL and a busy timeout, so simultaneous requests wait instead of failing
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     babel.init_app(app, locale_selector=lambda: app.config["BABEL_DEFAULT_LOCALE"])
     # Every form checks its token itself (Flask-WTF), so an expired one can keep the typed text.

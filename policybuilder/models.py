@@ -83,14 +83,33 @@ def update_at_revision(row, based_on: int, **values) -> None:
 
     One conditional UPDATE, so two people (or two workers) cannot both pass the check.
     """
+    _update_at(row, based_on, revision=based_on + 1, **values)
+    db.session.refresh(row)
+
+
+def lock_at_revision(row, based_on: int) -> None:
+    """Hold ``row`` until this transaction ends if its revision is still ``based_on``; else StaleRevision.
+
+    A conditional UPDATE that changes nothing: a simultaneous second request waits here until the first
+    commits, then reads what the first did (``row`` is expired, so it is read again).
+    """
+    _update_at(row, based_on, revision=based_on)
+    db.session.expire(row)
+
+
+def lock(row) -> None:
+    """Hold ``row`` until this transaction ends: a simultaneous second request waits here, then reads what the first did."""
     model = type(row)
-    result = db.session.execute(
-        update(model).where(model.id == row.id, model.revision == based_on).values(revision=based_on + 1, **values)
-    )
+    db.session.execute(update(model).where(model.id == row.id).values(id=row.id))
+    db.session.expire(row)
+
+
+def _update_at(row, based_on: int, **values) -> None:
+    model = type(row)
+    result = db.session.execute(update(model).where(model.id == row.id, model.revision == based_on).values(**values))
     if result.rowcount != 1:
         db.session.rollback()
         raise StaleRevision(row.id)
-    db.session.refresh(row)
 
 
 class Protocol(db.Model):

@@ -11,9 +11,11 @@ from markupsafe import Markup
 from ..access import protocol_or_404, version_or_404
 from ..document import render_html
 from ..documents.files import document_parts, version_meta
+from ..errors import Conflict
 from ..extensions import limiter
 from ..auth.forms import ActionForm
 from ..schema_store import get_schema
+from ..wizard.forms import as_int
 from ..wizard.routes import current_lang
 from . import service
 from .compare import compare
@@ -30,8 +32,10 @@ def submit(protocol_id: int):
     if not ActionForm().validate_on_submit():
         flash(_("Dit formulier was verlopen. Probeer opnieuw."), "error")
         return redirect(url_for("wizard.review", protocol_id=protocol.id))
+    # The review page may post the revision it showed; else the draft as it is now is submitted.
+    based_on = as_int(request.form["revision"]) if "revision" in request.form else protocol.revision
     try:
-        version = service.submit(protocol, current_user)
+        version = service.submit(protocol, current_user, based_on)
     except service.ApprovalRefused as exc:
         flash(str(exc), "error")
         return redirect(url_for("wizard.review", protocol_id=protocol.id))
@@ -91,6 +95,8 @@ def _decide(version, posted: dict, act):
     except service.ApprovalRefused as exc:
         flash(str(exc), "error")
         return _version_page(version, **forms), 409
+    except Conflict as exc:  # another approver decided first: the typed comment is shown so it is not lost
+        raise exc.keeping(form) from None
     flash(message, "success")
     return redirect(url_for("approvals.version", protocol_id=version.protocol_id, number=version.number))
 

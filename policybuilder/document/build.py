@@ -6,6 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
+from .. import compliance
 from ..answers import BLANK_KEY, answer_text, applies, format_date, is_empty, value
 from ..schema import FACTS, PLACEHOLDER, Clause, Question, Schema, text, unknown_fact
 from .errors import TemplateError
@@ -104,6 +105,9 @@ class _Builder:
             (labels["next_review"], review),
             (labels["replaces"], (Run(meta.replaces_version or labels["first_version"]),)),
         )
+        if meta.is_draft:
+            warnings = compliance.findings(self.schema, self.answers, self.lang, today=meta.date, in_force=meta.in_force_date)
+            rows += tuple((labels["attention"], (Run(warning.message),)) for warning in warnings)
         if meta.self_approved:
             rows += ((labels["approved_by"], (Run(labels["self_approved"]),)),)
         if meta.content_hash:

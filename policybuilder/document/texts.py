@@ -9,7 +9,7 @@ from typing import Any
 import jsonschema
 from referencing import Registry, Resource
 
-from ..schema import SCHEMA_DIR, Condition, SchemaError, load_json_schema, read_yaml
+from ..schema import PLACEHOLDER, SCHEMA_DIR, Condition, SchemaError, load_json_schema, read_yaml, unknown_fact
 from .errors import TemplateError
 
 
@@ -61,6 +61,7 @@ def parse_texts(data: Any, schema_dir: Path = SCHEMA_DIR) -> DocumentTexts:
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
         raise TemplateError(f"document.yaml: field {where}: {error.message}")
+    _check_facts(data)
     return DocumentTexts(
         title=data["title"],
         cover_text=data.get("cover_text", {}),
@@ -72,6 +73,20 @@ def parse_texts(data: Any, schema_dir: Path = SCHEMA_DIR) -> DocumentTexts:
         phrases=data["phrases"],
         law_date=str(data["law_date"]),
     )
+
+
+def _check_facts(node: Any, where: str = "") -> None:
+    """Every {facts.name} in the document texts must name a fact; TemplateError names the field."""
+    if isinstance(node, str):
+        for element_key, name in PLACEHOLDER.findall(node):
+            if unknown_fact(f"{element_key}.{name}"):
+                raise TemplateError(f"document.yaml: field {where.lstrip('/')}: unknown fact {name!r}")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _check_facts(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _check_facts(value, f"{where}/{index}")
 
 
 @lru_cache(maxsize=4)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ..access import organisation_or_404
 from ..filenames import slug
+from ..errors import Conflict
 from ..extensions import db
 from ..models import Organisation, SectorTemplate, StaleRevision
 from ..schema import Element, Question
@@ -126,6 +127,8 @@ def publish(template_id: int):
         except service.Refused as exc:
             form.release_notes.errors.append(str(exc))
             form.revision.data, form.revision.raw_data = row.revision, None
+        except Conflict as exc:  # published by someone else meanwhile: the typed notes are shown so they are not lost
+            raise exc.keeping(form) from None
         else:
             flash(_("Versie %(n)s is gepubliceerd. Het concept blijft open voor de volgende versie.", n=version.number), "success")
             return redirect(url_for(".template", template_id=row.id))

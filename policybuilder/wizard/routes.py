@@ -15,6 +15,7 @@ from ..answers import AnswersError, answer_text, validate_answers, value
 from ..auth.forms import ActionForm
 from ..extensions import db
 from ..models import Protocol, StaleRevision
+from ..federation.service import take_update, update_taken
 from ..federation.store import template_of
 from ..schema import text
 from ..schema_store import get_schema
@@ -229,6 +230,8 @@ def template_update(protocol_id: int):
     schema = get_schema()
     protocol = protocol_or_404(protocol_id, "drafter")
     newer = newer_version(protocol)
+    if newer is None and request.method == "POST" and protocol.template_version is not None:
+        raise update_taken(protocol)  # the update was taken since this page was opened
     if newer is None:
         flash(_("Je protocol gebruikt de nieuwste versie van het sjabloon."))
         return redirect(url_for("wizard.review", protocol_id=protocol.id))
@@ -238,15 +241,13 @@ def template_update(protocol_id: int):
         try:
             answers = resolve(result, merge_choices(result, request.form))
             validate_answers(schema, answers)
-            protocol.save_answers(answers, as_int(request.form.get("revision")), template_version_id=newer.id)
+            take_update(protocol, newer, answers, as_int(request.form.get("revision")))
         except (MergeError, AnswersError) as exc:
             flash(_("Niet overgenomen: %(problem)s", problem=exc), "error")
-        except StaleRevision:
-            db.session.refresh(protocol)
+        except StaleRevision:  # the draft changed: the differences shown were worked out on the old answers
             flash(_("Het protocol werd intussen gewijzigd. Bekijk de verschillen opnieuw en bevestig dan."), "error")
+            return redirect(url_for("wizard.template_update", protocol_id=protocol.id))
         else:
-            audit.record("protocol.template_update", protocol.organisation_id, protocol, template_version=newer.number)
-            db.session.commit()
             flash(_("Versie %(n)s van het sjabloon is overgenomen.", n=newer.number), "success")
             return redirect(url_for("wizard.review", protocol_id=protocol.id))
     _explain_expired(form)
