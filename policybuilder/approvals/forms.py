@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..wizard.forms import strip_control_chars
 
@@ -27,6 +27,11 @@ class ApproveForm(DecisionForm):
     in_force_date = DateField(_l("In werking vanaf"), validators=[DataRequired()])
     next_review_date = DateField(_l("Volgende herziening"), validators=[DataRequired()],
                                  description=_l("Standaard de datum uit de stap Opvolging, anders één jaar na vandaag."))
+
+    def validate_next_review_date(self, field: DateField) -> None:
+        """The next review comes after the protocol is in force."""
+        if self.in_force_date.data and field.data and field.data <= self.in_force_date.data:
+            raise ValidationError(_l("De volgende herziening moet na de datum van inwerkingtreding liggen."))
 
 
 class ReturnForm(DecisionForm):

@@ -1,28 +1,46 @@
-"""Submitting, approving and returning versions: the rules of separation of duties live here."""
+"""Submitting, approving and returning versions: the rules of separation of duties live here.
+
+Each decision is one conditional step, so of several people clicking at the same moment exactly one wins
+and the others hear what happened (Conflict, a 409 page).
+"""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from flask_babel import format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..answers import value
-from ..schema import Schema
+from ..errors import Conflict
 from ..extensions import db
-from ..models import Approval, Protocol, ProtocolVersion, User
+from ..models import Approval, Protocol, ProtocolVersion, StaleRevision, User, lock_at_revision
+from ..schema import Schema
 
 
 class ApprovalRefused(Exception):
     """The action is not allowed now; the message says why, in Dutch."""
 
 
-def submit(protocol: Protocol, user: User) -> ProtocolVersion:
-    """Freeze the draft's current answers as the next version, status submitted; commits."""
-    pending = next((v for v in protocol.versions if v.status == "submitted"), None)
-    if pending is not None:
-        raise ApprovalRefused(_("Versie %(n)s wacht nog op een beslissing. Dien pas opnieuw in als die beslist is.", n=pending.number))
-    number = (db.session.scalar(select(func.max(ProtocolVersion.number)).where(ProtocolVersion.protocol_id == protocol.id)) or 0) + 1
+def submit(protocol: Protocol, user: User, based_on: int) -> ProtocolVersion:
+    """Freeze the draft's answers at revision ``based_on`` as the next version, status submitted; commits.
+
+    Conflict when the draft changed or was submitted meanwhile; ApprovalRefused while another version waits.
+    """
+    try:
+        lock_at_revision(protocol, based_on)  # a simultaneous submit waits here, then sees this one's version
+    except StaleRevision:
+        raise Conflict(_("Het concept werd intussen gewijzigd. Bekijk het overzicht opnieuw en dien dan in.")) from None
+    latest = _latest_version(protocol.id)
+    if latest is not None and latest.status == "submitted":
+        unchanged = (latest.answers, latest.template_version_id) == (protocol.answers, protocol.template_version_id)
+        db.session.rollback()
+        if unchanged:
+            raise _already_submitted(latest)
+        raise ApprovalRefused(_("Versie %(n)s wacht nog op een beslissing. Dien pas opnieuw in als die beslist is.", n=latest.number))
+    number = (latest.number if latest else 0) + 1
     answers = dict(protocol.answers)
     template_version_id = protocol.template_version_id
     version = ProtocolVersion(
@@ -35,16 +53,20 @@ def submit(protocol: Protocol, user: User) -> ProtocolVersion:
         submitted_by=user,
     )
     db.session.add(version)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the unique version number: the second guard, should the lock not hold
+        db.session.rollback()
+        raise _already_submitted(_latest_version(protocol.id)) from None
     audit.record("version.submit", protocol.organisation_id, version, number=number, hash=version.content_hash[:12])
     db.session.commit()
     return version
 
 
 def check_may_decide(version: ProtocolVersion, user: User) -> bool:
-    """Raise ApprovalRefused unless ``user`` may decide now; True when deciding on their own submission."""
+    """Raise Conflict or ApprovalRefused unless ``user`` may decide now; True when deciding on their own submission."""
     if version.status != "submitted":
-        raise ApprovalRefused(_("Over deze versie is al beslist."))
+        raise _decided(version)
     own = version.submitted_by_id == user.id
     if own and not version.protocol.organisation.allow_self_approval:
         raise ApprovalRefused(_("Wie een versie indient, kan ze niet zelf goedkeuren. Vraag een andere goedkeurder."))
@@ -53,12 +75,15 @@ def check_may_decide(version: ProtocolVersion, user: User) -> bool:
 
 def approve(version: ProtocolVersion, user: User, name: str, function: str, consultation_note: str,
             consultation_date: date | None, in_force_date: date | None, next_review_date: date) -> Approval:
-    """Approve ``version``; the earlier approved version becomes superseded; commits."""
+    """Approve ``version``; the earlier approved version becomes superseded in the same transaction; commits."""
     own = check_may_decide(version, user)
-    for earlier in version.protocol.versions:
-        if earlier.status == "approved":
-            earlier.status = "superseded"
-    version.status = "approved"
+    _claim(version, "approved")
+    db.session.execute(
+        update(ProtocolVersion)
+        .where(ProtocolVersion.protocol_id == version.protocol_id, ProtocolVersion.status == "approved",
+               ProtocolVersion.id != version.id)
+        .values(status="superseded")
+    )
     today = date.today()
     approval = Approval(
         version=version, user=user, decision="approved", name=name, function=function,
@@ -76,13 +101,50 @@ def approve(version: ProtocolVersion, user: User, name: str, function: str, cons
 def return_version(version: ProtocolVersion, user: User, name: str, function: str, comment: str) -> Approval:
     """Send ``version`` back to the drafter with a comment; commits."""
     check_may_decide(version, user)
-    version.status = "returned"
+    _claim(version, "returned")
     decision = Approval(version=version, user=user, decision="returned", name=name, function=function, comment=comment)
     db.session.add(decision)
     db.session.flush()
     audit.record("version.return", version.protocol.organisation_id, version, number=version.number)
     db.session.commit()
     return decision
+
+
+def _claim(version: ProtocolVersion, status: str) -> None:
+    """Set ``version``'s status if it is still submitted, in one conditional UPDATE; else roll back and Conflict."""
+    result = db.session.execute(
+        update(ProtocolVersion).where(ProtocolVersion.id == version.id, ProtocolVersion.status == "submitted").values(status=status)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise _decided(version)
+
+
+def _latest_version(protocol_id: int) -> ProtocolVersion | None:
+    return db.session.scalar(
+        select(ProtocolVersion).where(ProtocolVersion.protocol_id == protocol_id).order_by(ProtocolVersion.number.desc()).limit(1)
+    )
+
+
+def _when(moment: datetime) -> str:
+    return format_datetime(moment, "dd/MM/yyyy 'om' HH:mm")
+
+
+def _already_submitted(version: ProtocolVersion) -> Conflict:
+    return Conflict(_("Dit concept werd intussen al ingediend als versie %(n)s, door %(name)s op %(date)s.",
+                      n=version.number, name=version.submitted_by.name, date=_when(version.submitted_at)))
+
+
+def _decided(version: ProtocolVersion) -> Conflict:
+    """What to say to someone who wanted to decide on ``version`` after another approver did."""
+    decision = version.approvals[-1] if version.approvals else None
+    if decision is None:
+        return Conflict(_("Over deze versie werd intussen al beslist."))
+    if decision.decision == "approved":
+        message = _("Deze versie werd intussen goedgekeurd door %(name)s op %(date)s.", name=decision.name, date=_when(decision.created_at))
+    else:
+        message = _("Deze versie werd intussen teruggestuurd door %(name)s op %(date)s.", name=decision.name, date=_when(decision.created_at))
+    return Conflict(message)
 
 
 def default_next_review(schema: Schema, answers: dict, today: date) -> date:

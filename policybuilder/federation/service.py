@@ -1,15 +1,33 @@
-"""Storing templates: save a draft with optimistic locking, publish a version, import a package."""
+"""Storing templates: save a draft with optimistic locking, publish a version, import a package, take an update.
+
+Publishing, importing and taking an update are each one conditional step: of simultaneous requests exactly
+one wins and the others hear what happened (Conflict, a 409 page).
+"""
 from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..document import DocumentMeta, StyleError, build_document, render_html
+from ..errors import Conflict
 from ..extensions import db
-from ..models import Organisation, SectorTemplate, TemplateVersion, User, update_at_revision
+from ..models import (
+    AuditEvent,
+    Organisation,
+    Protocol,
+    SectorTemplate,
+    StaleRevision,
+    TemplateVersion,
+    User,
+    lock,
+    lock_at_revision,
+    update_at_revision,
+)
 from ..schema import Schema
 from ..sector import Template, apply_defaults, extend_schema, template_from_json, template_to_json
 from .drafts import content_of, new_draft
@@ -24,7 +42,9 @@ class Refused(Exception):
 
 def create(federation: Organisation, name: str) -> SectorTemplate:
     """A new template of ``federation`` with an empty draft; Refused if the federation has one of that name; commits."""
+    lock(federation)  # two editors creating the same name take turns, so the second sees the first's
     if db.session.scalar(select(SectorTemplate.id).where(SectorTemplate.organisation_id == federation.id, SectorTemplate.name == name)):
+        db.session.rollback()
         raise Refused(_("Er bestaat al een sjabloon met deze naam."))
     row = SectorTemplate(organisation=federation, name=name, draft=new_draft(name, federation.name))
     db.session.add(row)
@@ -55,14 +75,24 @@ def draft_changed(row: SectorTemplate, schema: Schema) -> bool:
 
 
 def publish(row: SectorTemplate, notes: str, based_on: int, schema: Schema, user: User) -> TemplateVersion:
-    """Freeze the draft as the next version with ``notes``; Refused if it is stale or unchanged; commits."""
-    if row.revision != based_on:
-        raise Refused(_("Het concept werd intussen gewijzigd. Bekijk het voorbeeld opnieuw en publiceer dan."))
+    """Freeze the draft as the next version with ``notes``; commits.
+
+    Refused if the draft changed since revision ``based_on``; Conflict if it is already published (by someone else meanwhile).
+    """
+    try:
+        lock_at_revision(row, based_on)  # a simultaneous publish waits here, then finds the draft published
+    except StaleRevision:
+        raise Refused(_("Het concept werd intussen gewijzigd. Bekijk het voorbeeld opnieuw en publiceer dan.")) from None
     if not draft_changed(row, schema):
-        raise Refused(_("Het concept is gelijk aan versie %(n)s: er is niets nieuws om te publiceren.", n=row.latest.number))
+        db.session.rollback()
+        raise _already_published(row.latest)
     number = (row.latest.number if row.latest else 0) + 1
     template = template_from_json({**row.draft, "version": number, "release_notes": notes}, schema, FONTS)
-    version = _add_version(row, template, row.draft_logo if template.style.logo else None, user)
+    try:
+        version = _add_version(row, template, row.draft_logo if template.style.logo else None, user)
+    except IntegrityError:  # the unique version number: the second guard, should the lock not hold
+        db.session.rollback()
+        raise _already_published(row.latest) from None
     audit.record("template.publish", row.organisation_id, version, template=row.id, number=number)
     db.session.commit()
     return version
@@ -110,6 +140,7 @@ def store_import(federation: Organisation, template: Template, logo: bytes | Non
     Returns the template and the new version (None when the content equals a version already there).
     Refused when the version number exists with other content, or is older than the latest.
     """
+    lock(federation)  # imports into one federation take turns: a simultaneous one waits, then sees this one's version
     data = template_to_json(template)
     row = db.session.scalar(
         select(SectorTemplate).where(SectorTemplate.organisation_id == federation.id, SectorTemplate.name == template.name)
@@ -120,18 +151,70 @@ def store_import(federation: Organisation, template: Template, logo: bytes | Non
     else:
         same = next((v for v in row.versions if v.number == template.version), None)
         if same is not None:
+            db.session.rollback()
             if same.data == data and same.logo == logo:
                 return row, None
             raise Refused(_("Versie %(n)s van “%(name)s” bestaat al met een andere inhoud.", n=template.version, name=row.name))
         latest = row.latest
         if latest is not None and content_of(latest.data, schema) == content_of(data, schema) and latest.logo == logo:
+            db.session.rollback()
             return row, None
         if latest is not None and template.version < latest.number:
+            db.session.rollback()
             raise Refused(_("Versie %(n)s is ouder dan de laatste versie (%(latest)s) van “%(name)s”.",
                             n=template.version, latest=latest.number, name=row.name))
         if not draft_changed(row, schema):  # no unpublished edits: the draft follows the new version
-            row.draft, row.draft_logo, row.revision = data, logo, row.revision + 1
-    version = _add_version(row, template, logo, user)
+            try:
+                update_at_revision(row, row.revision, draft=data, draft_logo=logo)
+            except StaleRevision:  # an editor saved the draft at this very moment
+                raise Conflict(_("Het concept van “%(name)s” werd net bewaard. Lees het pakket opnieuw in.", name=row.name)) from None
+    try:
+        version = _add_version(row, template, logo, user)
+    except IntegrityError:  # the unique version number: the second guard, should the lock not hold
+        db.session.rollback()
+        raise Conflict(_("Versie %(n)s van “%(name)s” werd intussen al ingelezen.", n=template.version, name=template.name)) from None
     audit.record("template.import", federation.id, version, template=row.id, number=version.number)
     db.session.commit()
     return row, version
+
+
+def take_update(protocol: Protocol, newer: TemplateVersion, answers: dict, based_on: int) -> None:
+    """Store ``answers`` (merged with template version ``newer``) if the draft is still at revision ``based_on``; commits.
+
+    Conflict if someone took this update meanwhile; StaleRevision if the draft changed otherwise.
+    """
+    try:
+        protocol.save_answers(answers, based_on, template_version_id=newer.id)
+    except StaleRevision:
+        if protocol.template_version_id == newer.id:
+            raise update_taken(protocol) from None
+        raise
+    audit.record("protocol.template_update", protocol.organisation_id, protocol, template_version=newer.number)
+    db.session.commit()
+
+
+def _when(moment) -> str:
+    return format_datetime(moment, "dd/MM/yyyy 'om' HH:mm")
+
+
+def _already_published(version: TemplateVersion) -> Conflict:
+    publisher = db.session.get(User, version.published_by_id) if version.published_by_id else None
+    if publisher is None:
+        return Conflict(_("Dit concept is al gepubliceerd als versie %(n)s, op %(date)s.", n=version.number, date=_when(version.published_at)))
+    return Conflict(_("Dit concept werd intussen al gepubliceerd als versie %(n)s, door %(name)s op %(date)s.",
+                      n=version.number, name=publisher.name, date=_when(version.published_at)))
+
+
+def update_taken(protocol: Protocol) -> Conflict:
+    """What to say to a drafter who takes the template update that ``protocol`` already took meanwhile."""
+    number = protocol.template_version.number
+    taken = db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.action == "protocol.template_update", AuditEvent.object_type == "Protocol", AuditEvent.object_id == protocol.id)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    if taken is None or taken.user is None:
+        return Conflict(_("Versie %(n)s van het sjabloon werd intussen al overgenomen.", n=number))
+    return Conflict(_("Versie %(n)s van het sjabloon werd intussen al overgenomen door %(name)s op %(date)s.",
+                      n=number, name=taken.user.name, date=_when(taken.created_at)))
