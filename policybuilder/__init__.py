@@ -43,7 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     # Every form checks its token itself (Flask-WTF), so an expired one can keep the typed text.
     app.jinja_env.globals["csrf_token"] = generate_csrf
 
-    from . import approvals, auth, documents, errors, federation, health, schema_store, wizard
+    from . import approvals, auth, backup, documents, errors, federation, health, schema_store, wizard
 
     health.init_app(app)  # first, so that every request has its id before another hook answers
     if app.config["PROXY_FIX"]:  # behind N reverse proxies: trust their X-Forwarded-For/-Proto/-Host
@@ -56,4 +56,5 @@ def create_app(config: dict | None = None) -> Flask:
     documents.init_app(app)
     approvals.init_app(app)
     federation.init_app(app)
+    backup.init_app(app)
     return app
