@@ -1,7 +1,11 @@
 """Shared fixtures: an app on a fresh temporary database per test, clients, CLI runner and factories."""
 from __future__ import annotations
 
+import os
+
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 from werkzeug.datastructures import MultiDict
 
 from policybuilder import create_app
@@ -13,13 +17,31 @@ from .forms import read_form
 PASSWORD = "een lang genoeg wachtwoord"
 
 
+# Set (by scripts/with-postgres.sh) to run the tests on PostgreSQL instead of a SQLite file per test.
+TEST_DATABASE_URL = os.environ.get("POLICYBUILDER_TEST_DATABASE_URL")
+
+
 @pytest.fixture
-def app(tmp_path):
+def database_url(tmp_path) -> str:
+    """An empty database for this test: a new SQLite file, or the PostgreSQL test database with a fresh schema."""
+    if not TEST_DATABASE_URL:
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    engine = create_engine(TEST_DATABASE_URL, poolclass=NullPool)
+    with engine.begin() as connection:
+        connection.execute(text("SET lock_timeout = '10s'"))  # a connection left open fails the test, not hangs it
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return TEST_DATABASE_URL
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
+            "SQLALCHEMY_DATABASE_URI": database_url,
             "DOCUMENT_CACHE_DIR": str(tmp_path / "cache"),
         }
     )

@@ -8,10 +8,12 @@ from policybuilder import create_app
 from policybuilder.extensions import db
 
 
-def test_upgrade_creates_exactly_the_models_tables(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite'}"})
+def test_upgrade_creates_exactly_the_models_tables(database_url):
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database_url})
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     with app.app_context(), db.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    with app.app_context():
+        db.engine.dispose()
     assert differences == []
