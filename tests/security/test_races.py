@@ -1,0 +1,174 @@
+"""People clicking at the same moment: of N simultaneous requests for one state change exactly one wins,
+the others get a Dutch 409 that says what happened, and nothing is recorded twice.
+
+Every test serves the app with werkzeug's threaded server and fires its requests from threads released
+together, each with its own logged-in session, for several rounds.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from policybuilder.extensions import db
+from policybuilder.federation.drafts import new_draft, with_style
+from policybuilder.models import Approval, AuditEvent, Protocol, ProtocolVersion, SectorTemplate, TemplateVersion
+
+from ..forms import read_form
+
+N = 6  # simultaneous requests per burst
+ROUNDS = 10
+
+
+def check_burst(responses, sentence: str) -> None:
+    """Exactly one request succeeded (a redirect); every other one is a 409 page with ``sentence``; no 500."""
+    assert not [r for r in responses if isinstance(r, Exception)], responses
+    statuses = sorted(r.status for r in responses)
+    assert statuses == [302] + [409] * (len(responses) - 1), statuses
+    for loser in (r for r in responses if r.status == 409):
+        text = html.unescape(loser.text)
+        assert sentence in text, text
+        assert "Iemand anders was je voor" in text
+
+
+@pytest.fixture
+def drafters(make_user, org) -> list[int]:
+    return [make_user(f"opsteller{i}@delinde.be", ("drafter",), org, name=f"Opsteller {i}") for i in range(3)]
+
+
+@pytest.fixture
+def approvers(make_user, org) -> list[int]:
+    return [make_user(f"directie{i}@delinde.be", ("approver",), org, name=f"Directeur {i}") for i in range(3)]
+
+
+def decision_forms(page_html: str, values: dict) -> dict[str, dict]:
+    """Per decision ("approve", "return"): ``values`` and the CSRF field, under the names that form on the version page uses."""
+    forms = {}
+    for action, body in re.findall(r'<form[^>]*action="[^"]*/(approve|return)"[^>]*>(.*?)</form>', page_html, re.S):
+        names = {name.removeprefix(f"{action}-"): name for name, _ in read_form(f'<form method="post">{body}</form>')}
+        forms[action] = {"fields": {names[short]: value for short, value in values[action].items()}, "token_field": names["csrf_token"]}
+    return forms
+
+
+def sessions(session_for, users: list[int]) -> list:
+    """N sessions spread over ``users`` (two tabs of one person are two sessions too)."""
+    return [session_for(users[i % len(users)]) for i in range(N)]
+
+
+def test_simultaneous_submits_make_exactly_one_version(app, make_protocol, drafters, session_for, at_once):
+    tabs = sessions(session_for, drafters)
+    for round_ in range(ROUNDS):
+        protocol_id = make_protocol(answers={"learning": {"training": f"Vorming, ronde {round_}"}})
+        review = f"/protocols/{protocol_id}/review"
+        responses = at_once([lambda tab=tab: tab.post(f"/protocols/{protocol_id}/submit", {}, review) for tab in tabs])
+        check_burst(responses, "Dit concept werd intussen al ingediend als versie 1, door Opsteller")
+        with app.app_context():
+            versions = db.session.scalars(select(ProtocolVersion).where(ProtocolVersion.protocol_id == protocol_id)).all()
+            assert [(v.number, v.status) for v in versions] == [(1, "submitted")]
+            assert versions[0].answers["learning"]["training"] == f"Vorming, ronde {round_}"
+
+
+def test_simultaneous_decisions_record_exactly_one_per_version(app, make_protocol, drafters, approvers, session_for, at_once):
+    protocol_id = make_protocol()
+    drafter = session_for(drafters[0])
+    tabs = sessions(session_for, approvers)
+    values = {
+        "approve": {"name": "Directeur", "function": "Algemeen directeur", "in_force_date": "2027-01-01", "next_review_date": "2028-01-01"},
+        "return": {"name": "Directeur", "function": "Algemeen directeur", "comment": "Graag de contactpersonen aanvullen."},
+    }
+    decisions = None
+    for number in range(1, ROUNDS + 1):
+        assert drafter.post(f"/protocols/{protocol_id}/submit", {}).status == 302
+        page = f"/protocols/{protocol_id}/versions/{number}"
+        decisions = decisions or list(decision_forms(tabs[0].get(page).text, values).items())
+        responses = at_once([
+            lambda tab=tab, i=i: tab.post(f"{page}/{decisions[i % 2][0]}", referrer=page, **decisions[i % 2][1]) for i, tab in enumerate(tabs)
+        ])
+        check_burst(responses, "Deze versie werd intussen")
+        with app.app_context():
+            version = db.session.scalar(select(ProtocolVersion).where(ProtocolVersion.protocol_id == protocol_id, ProtocolVersion.number == number))
+            assert len(version.approvals) == 1
+            assert version.status == {"approved": "approved", "returned": "returned"}[version.approvals[0].decision]
+            winner = "goedgekeurd" if version.status == "approved" else "teruggestuurd"
+            assert all(f"werd intussen {winner} door Directeur op " in html.unescape(r.text) for r in responses if r.status == 409)
+    with app.app_context():
+        statuses = [v.status for v in db.session.scalars(select(ProtocolVersion).where(ProtocolVersion.protocol_id == protocol_id).order_by(ProtocolVersion.number))]
+        assert db.session.scalar(select(func.count(Approval.id))) == ROUNDS
+    assert statuses.count("approved") <= 1
+    approved = [n for n, status in enumerate(statuses, 1) if status in ("approved", "superseded")]
+    assert all(statuses[n - 1] == "superseded" for n in approved[:-1])  # approving superseded the earlier approval
+
+
+def test_a_loser_keeps_the_comment_they_typed(app, make_protocol, drafters, approvers, session_for):
+    protocol_id = make_protocol()
+    assert session_for(drafters[0]).post(f"/protocols/{protocol_id}/submit", {}).status == 302
+    page = f"/protocols/{protocol_id}/versions/1"
+    first, second = session_for(approvers[0]), session_for(approvers[1])
+    forms = decision_forms(first.get(page).text, {
+        "approve": {"name": "Directeur", "function": "Algemeen directeur", "in_force_date": "2027-01-01", "next_review_date": "2028-01-01"},
+        "return": {"name": "Els", "function": "Directeur zorg", "comment": "Hoofdstuk 3 is te vaag."},
+    })
+    assert first.post(f"{page}/approve", referrer=page, **forms["approve"]).status == 302
+    late = second.post(f"{page}/return", referrer=page, **forms["return"])
+    text = html.unescape(late.text)
+    assert late.status == 409
+    assert "Deze versie werd intussen goedgekeurd door Directeur op " in text
+    assert "Hoofdstuk 3 is te vaag." in text  # what the late approver typed is shown, not silently dropped
+    assert f'href="{page}"' in text  # back to the version as it stands now
+    with app.app_context():
+        assert [a.decision for a in db.session.scalars(select(Approval))] == ["approved"]
+
+
+@pytest.fixture
+def editors(make_org, make_user) -> tuple[int, list[int]]:
+    federation = make_org("Sectorfederatie Jeugd", "youth_care", kind="federation")
+    return federation, [make_user(f"redactie{i}@federatie.be", ("federation_editor",), federation, name=f"Redacteur {i}") for i in range(3)]
+
+
+def test_simultaneous_publishes_make_exactly_one_version(app, editors, session_for, at_once):
+    federation, users = editors
+    with app.app_context():
+        row = SectorTemplate(organisation_id=federation, name="Protocol jeugdhulp", draft=new_draft("Protocol jeugdhulp", "Sectorfederatie Jeugd"))
+        db.session.add(row)
+        db.session.commit()
+        template_id = row.id
+    tabs = sessions(session_for, users)
+    page = f"/federation/templates/{template_id}"
+    for number in range(1, ROUNDS + 1):
+        with app.app_context():
+            row = db.session.get(SectorTemplate, template_id)
+            row.draft, row.revision = with_style(row.draft, cover_text=f"Ronde {number}"), row.revision + 1
+            db.session.commit()
+            revision = row.revision
+        responses = at_once([
+            lambda tab=tab: tab.post(f"{page}/publish", {"revision": revision, "release_notes": f"Nieuw in ronde {number}"}, page) for tab in tabs
+        ])
+        check_burst(responses, f"Dit concept werd intussen al gepubliceerd als versie {number}, door Redacteur")
+        assert all(f"Nieuw in ronde {number}" in r.text for r in responses if r.status == 409)
+        with app.app_context():
+            numbers = db.session.scalars(select(TemplateVersion.number).where(TemplateVersion.template_id == template_id)).all()
+            assert sorted(numbers) == list(range(1, number + 1))
+
+
+def test_simultaneous_template_updates_are_taken_once(app, org, drafters, publish_template, session_for, at_once):
+    first = publish_template({"questions": {}})
+    second = publish_template({"questions": {"learning.training": {"state": "open", "default": "Vorming volgens de federatie."}}}, number=2)
+    tabs = sessions(session_for, drafters)
+    for _ in range(ROUNDS):
+        with app.app_context():
+            protocol = Protocol(organisation_id=org, answers={"profile": {"name": "VZW De Linde", "sector": "youth_care"}},
+                                saved_steps=[], template_version_id=first)
+            db.session.add(protocol)
+            db.session.commit()
+            protocol_id, revision = protocol.id, protocol.revision
+        page = f"/protocols/{protocol_id}/template-update"
+        responses = at_once([lambda tab=tab: tab.post(page, {"revision": revision}, page) for tab in tabs])
+        check_burst(responses, "Versie 2 van het sjabloon werd intussen al overgenomen door Opsteller")
+        with app.app_context():
+            protocol = db.session.get(Protocol, protocol_id)
+            assert protocol.template_version_id == second
+            assert protocol.answers["learning"]["training"] == "Vorming volgens de federatie."
+            taken = select(func.count(AuditEvent.id)).where(AuditEvent.action == "protocol.template_update", AuditEvent.object_id == protocol_id)
+            assert db.session.scalar(taken) == 1
