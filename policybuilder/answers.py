@@ -10,15 +10,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .schema import Condition, Question, Schema, SchemaError, validate
+from .schema import Condition, Question, Schema
+from .validation import ContentError, capped, content_problems
 
 EMPTY = (None, "", [], {})
 # Top-level key: the "element.question" answers the drafter chose to leave blank (the document prints nothing there).
 BLANK_KEY = "_blank"
 
 
-class AnswersError(ValueError):
-    """The answers do not fit the schema; the message names the field and the problem."""
+class AnswersError(ContentError):
+    """The answers do not fit the schema; each problem names the field, in Dutch."""
 
 
 def answers_json_schema(schema: Schema) -> dict:
@@ -43,7 +44,7 @@ def answers_json_schema(schema: Schema) -> dict:
 def _value_schema(question: Question) -> dict:
     nullable = {"type": "null"}
     if question.type in ("text", "textarea"):
-        value = {"type": "string", "maxLength": question.max_length or 20000}
+        value = {"type": "string", "maxLength": question.length_limit}
     elif question.type == "number":
         value = {"type": "integer"}
         if question.min is not None:
@@ -72,11 +73,10 @@ def _value_schema(question: Question) -> dict:
 
 
 def validate_answers(schema: Schema, answers: Any) -> None:
-    """Raise AnswersError naming the first field that does not fit ``schema``."""
-    try:
-        validate(answers, answers_json_schema(schema), "answers")
-    except SchemaError as exc:
-        raise AnswersError(str(exc).removeprefix("answers: ")) from None
+    """Raise AnswersError naming every field that does not fit ``schema`` or the rules for all content."""
+    problems = content_problems(answers, answers_json_schema(schema))
+    if problems:
+        raise AnswersError(capped(problems))
 
 
 def value(schema: Schema, answers: dict, ref: str, lang: str = "nl") -> Any:

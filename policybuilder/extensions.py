@@ -6,6 +6,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_talisman import Talisman
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -28,6 +29,7 @@ migrate = Migrate(render_as_batch=True)
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 login_manager = LoginManager()
+talisman = Talisman()  # security headers; its options are in policybuilder/headers.py
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Meld je aan om verder te gaan.")
 login_manager.login_message_category = "info"

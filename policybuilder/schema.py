@@ -29,6 +29,9 @@ ELEMENT_ORDER = (
 PLACEHOLDER = re.compile(r"\{([a-z][a-z_]*)\.([a-z][a-z0-9_]*)\}")
 FACTS = "facts"  # {facts.name} names a fact decided from the answers (policybuilder/document/facts.py)
 TEXT_TYPES = frozenset({"text", "textarea"})
+# Invisible control characters (tab and newlines are text), lone surrogates and the non-characters XML refuses.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 5000}  # characters, for text questions without max_length
 
 
 class SchemaError(ValueError):
@@ -66,6 +69,11 @@ class Question:
         if self.type == "group" and self.default:
             return [dict(row) for row in self.default]
         return self.default
+
+    @property
+    def length_limit(self) -> int:
+        """The most characters a text answer may have (the wizard, answers files and templates alike)."""
+        return self.max_length or DEFAULT_MAX_LENGTH[self.type]
 
     def option_label(self, value: str, lang: str = "nl") -> str:
         """The label of the option ``value``, or the value itself if unknown."""

@@ -22,15 +22,17 @@ def test_valid_answers_pass(schema):
         ({"profile": {"worker_count": "twaalf"}}, "profile/worker_count"),
         ({"profile": {"sector": "mining"}}, "profile/sector"),
         ({"profile": {"name": "x" * 201}}, "profile/name"),
-        ({"profile": {"unknown": 1}}, "profile"),
-        ({"nonsense": {}}, "(top level)"),
-        ([], "(top level)"),
+        ({"profile": {"unknown": 1}}, "profile/unknown"),
+        ({"nonsense": {}}, "nonsense"),
+        ([], "(hoofdniveau)"),
+        ({"monitoring": {"next_review": "2024-02-30"}}, "monitoring/next_review"),
+        ({"profile": {"name": "VZW\x00Test"}}, "profile/name"),
     ],
 )
 def test_invalid_answers_name_the_field(schema, answers, field):
     with pytest.raises(AnswersError) as caught:
         validate_answers(schema, answers)
-    assert str(caught.value).startswith(f"field {field}:")
+    assert str(caught.value).startswith(f"{field}: ")
 
 
 def test_absent_answer_takes_the_default_and_empty_answer_stays_empty(schema):

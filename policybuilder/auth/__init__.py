@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import click
 from flask import Flask, redirect, request, url_for
+from flask_login import current_user
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from ..extensions import db, limiter, login_manager
 from ..models import User
-from .users import UserError, create_user
+from .users import UserError, create_user, pending_invitations
 
 OPEN_ENDPOINTS = {"auth.setup", "static", "health.check"}
 
@@ -21,12 +22,27 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.before_request(_setup_first)
+    app.context_processor(_invitation_count)
     app.cli.add_command(create_user_command)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    """The user of a session id "<id>:<session version>", if that version is still the account's current one."""
+    # A bare "<id>" is a session from before session versions: version 0, which ends at the account's first bump.
+    user_id, _, version = session_id.partition(":")
+    version = version or "0"
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
+
+
+def _invitation_count() -> dict:
+    """How many invitations wait for the logged-in user, for the link in the page header."""
+    if not current_user.is_authenticated:
+        return {"invitation_count": 0}
+    return {"invitation_count": len(pending_invitations(current_user))}
 
 
 def _setup_first():
@@ -46,7 +62,7 @@ def _setup_first():
 @click.option("--admin", is_flag=True, help="Make the user administrator, drafter and approver.")
 @click.option("--federation", is_flag=True, help="A new organisation is a sector federation (publishes templates).")
 @click.option("--role", "roles", multiple=True, type=click.Choice(["drafter", "approver", "admin", "federation_editor"]))
-@click.password_option(help="At least 12 characters.")
+@click.password_option(help="At least 12 characters, not easy to guess.")
 @with_appcontext
 def create_user_command(email, name, organisation_name, sector, admin, federation, roles, password):
     """Create a user (and their organisation if it is new)."""

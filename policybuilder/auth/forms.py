@@ -21,8 +21,9 @@ class LoginForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
-    password = PasswordField(_l("Nieuw wachtwoord"), validators=[DataRequired(), Length(min=12, max=1000)],
-                             description=_l("Minstens 12 tekens. Een zin van enkele woorden is sterk en goed te onthouden."))
+    # Length and strength are checked by check_password_rules, the one place for the password rules.
+    password = PasswordField(_l("Nieuw wachtwoord"), validators=[DataRequired(), Length(max=1000)],
+                             description=_l("Minstens 12 tekens en niet gemakkelijk te raden. Een zin van enkele woorden is sterk en goed te onthouden."))
     confirm = PasswordField(_l("Herhaal het wachtwoord"),
                             validators=[DataRequired(), EqualTo("password", _l("De twee wachtwoorden verschillen."))])
 

@@ -1,4 +1,4 @@
-"""Mailing a set-password link when the installation has a mail server (MAIL_SERVER)."""
+"""Mailing a set-password link or an invitation notice when the installation has a mail server (MAIL_SERVER)."""
 from __future__ import annotations
 
 import smtplib
@@ -14,16 +14,27 @@ def mail_configured() -> bool:
 
 
 def send_link(to: str, name: str, link: str) -> None:
-    """Mail ``link`` to ``to``; OSError or smtplib.SMTPException when the server refuses or is unreachable."""
+    """Mail a set-password ``link`` to ``to``; OSError or smtplib.SMTPException when the server refuses or is unreachable."""
+    _send(to, _("Je toegang tot policybuilder"), _(
+        "Dag %(name)s,\n\nStel via deze link je wachtwoord in (de link werkt één keer en zeven dagen lang):\n\n%(link)s\n",
+        name=name, link=link))
+
+
+def send_invitation(to: str, name: str, organisation: str, link: str) -> None:
+    """Tell an account holder that ``organisation`` invites them; the same errors as :func:`send_link`."""
+    _send(to, _("Uitnodiging van %(organisation)s in policybuilder", organisation=organisation), _(
+        "Dag %(name)s,\n\n%(organisation)s nodigt je uit in policybuilder. Meld je aan en aanvaard of weiger de "
+        "uitnodiging op deze pagina:\n\n%(link)s\n\nVerwachtte je dit niet? Weiger de uitnodiging dan gewoon.\n",
+        name=name, organisation=organisation, link=link))
+
+
+def _send(to: str, subject: str, body: str) -> None:
     config = current_app.config
     message = EmailMessage()
-    message["Subject"] = _("Je toegang tot policybuilder")
+    message["Subject"] = subject
     message["From"] = config.get("MAIL_FROM") or f"policybuilder@{config['MAIL_SERVER']}"
     message["To"] = to
-    message.set_content(
-        _("Dag %(name)s,\n\nStel via deze link je wachtwoord in (de link werkt één keer en zeven dagen lang):\n\n%(link)s\n",
-          name=name, link=link)
-    )
+    message.set_content(body)
     with smtplib.SMTP(config["MAIL_SERVER"], int(config.get("MAIL_PORT", 25)), timeout=10) as smtp:
         if config.get("MAIL_USE_TLS"):
             smtp.starttls()

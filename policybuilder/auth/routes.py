@@ -6,18 +6,23 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_babel import ngettext
+from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from .. import audit
 from ..access import organisation_or_404
 from ..extensions import db, limiter
-from ..models import AuditEvent, Membership, User
+from ..models import AuditEvent, Membership, MembershipInvitation, User
 from ..schema_store import get_schema
 from ..wizard.forms import sector_choices
 from .forms import ROLE_CHOICES, ActionForm, LoginForm, MemberForm, PasswordForm, RolesForm, SettingsForm, SetupForm
-from .mail import mail_configured, send_link
-from .users import UserError, add_member, create_user, find_user, password_token, set_roles, user_for_token
+from .mail import mail_configured, send_invitation, send_link
+from .users import (
+    InvitationDecided, PasswordError, UserError, accept_invitation, add_member, create_user, decline_invitation,
+    end_sessions, find_user, may_get_link, organisation_invitations, password_matches, password_token,
+    pending_invitations, set_password as store_password, set_roles, user_for_token, withdraw_invitation,
+)
 
 bp = Blueprint("auth", __name__)
 MEMBER_ROLES = {choice.value for choice in ROLE_CHOICES}
@@ -29,8 +34,12 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = find_user(form.email.data)
-        if user and user.check_password(form.password.data):
+        if password_matches(user, form.password.data):
             login_user(user)
+            waiting = len(pending_invitations(user))
+            if waiting and not request.args.get("next"):
+                flash(ngettext("Er wacht een uitnodiging op je antwoord.", "Er wachten %(num)s uitnodigingen op je antwoord.", waiting))
+                return redirect(url_for("auth.invitations"))
             return redirect(_safe_next(request.args.get("next")))
         known = sorted(user.organisation_ids)[:1] if user else [None]
         audit.record("login.failed", known[0], email=form.email.data.strip().lower()[:254])
@@ -44,6 +53,9 @@ def login():
 @login_required
 def logout():
     if ActionForm().validate_on_submit():
+        # Every session of this account ends, also a copied cookie or another device.
+        end_sessions(current_user)
+        db.session.commit()
         logout_user()
         flash(_("Je bent afgemeld."))
     return redirect(url_for("auth.login"))
@@ -59,6 +71,8 @@ def setup():
         try:
             user = create_user(form.email.data, form.name.data, form.organisation.data, form.sector.data,
                                {"admin", "drafter", "approver"}, form.password.data)
+        except PasswordError as exc:
+            form.password.errors.append(str(exc))
         except UserError as exc:
             form.email.errors.append(str(exc))
         else:
@@ -75,13 +89,44 @@ def set_password(token: str):
         return render_template("auth/link_invalid.html"), 404
     form = PasswordForm()
     if form.validate_on_submit():
-        user.set_password(form.password.data)
-        audit.record("user.password_set", None, user)
-        db.session.commit()
-        login_user(user)
-        flash(_("Je wachtwoord is ingesteld."), "success")
-        return redirect(url_for("wizard.index"))
+        try:
+            store_password(user, form.password.data, user.password_hash)
+        except PasswordError as exc:
+            form.password.errors.append(str(exc))
+        except UserError:
+            return render_template("auth/link_invalid.html"), 409
+        else:
+            login_user(user)
+            flash(_("Je wachtwoord is ingesteld. Andere sessies van je account zijn afgesloten."), "success")
+            return redirect(url_for("wizard.index"))
     return render_template("auth/set_password.html", form=form, user=user)
+
+
+@bp.get("/invitations")
+@login_required
+def invitations():
+    return render_template("auth/invitations.html", invitations=pending_invitations(current_user), action=ActionForm())
+
+
+@bp.post("/invitations/<int:invitation_id>/<any(accept, decline):answer>")
+@login_required
+def answer_invitation(invitation_id: int, answer: str):
+    invitation = db.get_or_404(MembershipInvitation, invitation_id)
+    if invitation.user_id != current_user.id:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        flash(_("Dit formulier was verlopen. Probeer opnieuw."), "error")
+        return redirect(url_for("auth.invitations"))
+    try:
+        (accept_invitation if answer == "accept" else decline_invitation)(invitation)
+    except InvitationDecided as exc:
+        flash(str(exc), "error")
+        return invitations(), 409
+    if answer == "accept":
+        flash(_("Je hoort nu bij %(name)s.", name=invitation.organisation.name), "success")
+    else:
+        flash(_("Je weigerde de uitnodiging van %(name)s.", name=invitation.organisation.name), "success")
+    return redirect(url_for("auth.invitations"))
 
 
 @bp.route("/organisations/<int:organisation_id>/users", methods=["GET", "POST"])
@@ -92,14 +137,22 @@ def users(organisation_id: int):
     link = None
     if form.validate_on_submit():
         try:
-            user = add_member(organisation, form.email.data, form.name.data, set(form.roles.data))
+            added = add_member(organisation, form.email.data, form.name.data, set(form.roles.data), current_user)
         except UserError as exc:
             form.email.errors.append(str(exc))
         else:
-            link = None if user.password_hash else _link(user)
-            flash(_("%(name)s heeft nu toegang.", name=user.name), "success")
-            if link and mail_configured():
-                _mail(user, link)
+            user = added.user
+            if added.outcome == "member":
+                flash(_("De rollen van %(name)s zijn bewaard.", name=user.name), "success")
+            else:
+                # The same words whether the address had an account or not: nothing of another account shows.
+                flash(_("Uitnodiging verstuurd naar %(email)s.", email=user.email), "success")
+            if added.outcome == "created":
+                link = _link(user)
+                if mail_configured():
+                    _mail(user, link)
+            elif added.outcome == "invited" and mail_configured():
+                _mail_invitation(user, organisation)
             form = MemberForm(formdata=None)
     return _users_page(organisation, form, link)
 
@@ -132,19 +185,59 @@ def new_link(organisation_id: int, user_id: int):
     user = db.get_or_404(User, user_id)
     if not ActionForm().validate_on_submit() or not user.roles(organisation.id):
         abort(404)
-    audit.record("user.link", organisation.id, user)
-    db.session.commit()
-    return _users_page(organisation, MemberForm(formdata=None), _link(user))
+    if may_get_link(organisation, user):
+        audit.record("user.link", organisation.id, user)
+        db.session.commit()
+        return _users_page(organisation, MemberForm(formdata=None), _link(user))
+    if mail_configured():
+        # Only the owner of the address receives this link; the administrator never sees it.
+        audit.record("user.link_mailed", organisation.id, user)
+        db.session.commit()
+        _mail(user, _link(user), on_screen=False)
+        return redirect(url_for("auth.users", organisation_id=organisation.id))
+    message = _("Een link om een wachtwoord in te stellen kan je alleen maken voor wie nog nooit een wachtwoord had "
+                "en enkel bij jouw organisatie hoort. Deze persoon stelt het eigen wachtwoord zelf in.")
+    return render_template("errors/error.html", code=403, message=message), 403
 
 
-def _mail(user: User, link: str) -> None:
-    """Mail the link too; if that fails the link is still on screen, so nothing is lost."""
+@bp.post("/organisations/<int:organisation_id>/invitations/<int:invitation_id>/withdraw")
+@login_required
+def withdraw(organisation_id: int, invitation_id: int):
+    organisation = organisation_or_404(organisation_id, "admin")
+    invitation = db.get_or_404(MembershipInvitation, invitation_id)
+    if invitation.organisation_id != organisation.id or not ActionForm().validate_on_submit():
+        abort(404)
+    try:
+        withdraw_invitation(invitation)
+    except InvitationDecided as exc:
+        flash(str(exc), "error")
+        return _users_page(organisation, MemberForm(formdata=None), None), 409
+    flash(_("De uitnodiging voor %(email)s is ingetrokken.", email=invitation.user.email), "success")
+    return redirect(url_for("auth.users", organisation_id=organisation.id))
+
+
+def _mail_invitation(user: User, organisation) -> None:
+    """Tell the account holder about the invitation; if mailing fails it still waits for them after logging in."""
+    try:
+        send_invitation(user.email, user.name, organisation.name, url_for("auth.invitations", _external=True))
+    except (OSError, smtplib.SMTPException):
+        flash(_("De uitnodiging kon niet gemaild worden; de persoon ziet ze wel na het aanmelden."), "error")
+
+
+def _mail(user: User, link: str, on_screen: bool = True) -> None:
+    """Mail the link; if that fails a link on screen can still be handed over, so nothing is lost."""
     try:
         send_link(user.email, user.name, link)
     except (OSError, smtplib.SMTPException):
-        flash(_("De link kon niet gemaild worden; bezorg hem zelf."), "error")
+        if on_screen:
+            flash(_("De link kon niet gemaild worden; bezorg hem zelf."), "error")
+        else:
+            flash(_("De link kon niet gemaild worden. Probeer het later opnieuw."), "error")
     else:
-        flash(_("De link werd ook gemaild naar %(email)s.", email=user.email), "success")
+        if on_screen:
+            flash(_("De link werd ook gemaild naar %(email)s.", email=user.email), "success")
+        else:
+            flash(_("De link werd gemaild naar %(email)s; alleen wie dat adres leest, kan hem gebruiken.", email=user.email), "success")
 
 
 def _link(user: User) -> str:
@@ -156,7 +249,10 @@ def _users_page(organisation, form: MemberForm, link: str | None):
     members = db.session.scalars(
         select(User).join(Membership).where(Membership.organisation_id == organisation.id).distinct().order_by(User.name)
     ).all()
-    return render_template("auth/users.html", organisation=organisation, form=form, members=members, link=link, action=ActionForm())
+    return render_template(
+        "auth/users.html", organisation=organisation, form=form, members=members, link=link, action=ActionForm(),
+        invitations=organisation_invitations(organisation), may_get_link=may_get_link, mail=mail_configured(),
+    )
 
 
 @bp.route("/organisations/<int:organisation_id>/settings", methods=["GET", "POST"])

@@ -54,5 +54,8 @@ def render_command(answers_file: Path, output: Path, lang: str) -> None:
         data = render(build_document(schema, answers, meta, lang), Style(), fmt)
     except DocumentError as exc:
         fail(_("Het document kon niet gemaakt worden: %(error)s", error=exc))
-    output.write_bytes(data)
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        fail(_("%(name)s: kan niet geschreven worden (%(error)s)", name=output, error=exc.strerror or exc))
     click.echo(_("%(name)s geschreven (%(size)s bytes)", name=output, size=len(data)))

@@ -1,13 +1,15 @@
 """Read an answers file (JSON) and check it against the schema, for the render and batch commands."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from flask_babel import gettext as _
 
 from ..answers import AnswersError, validate_answers
 from ..schema import Schema
+from ..validation import ContentError, parse_json
+
+MAX_FILE_BYTES = 5 * 1024 * 1024  # far above any answers the wizard can hold
 
 
 class AnswersFileError(ValueError):
@@ -15,17 +17,21 @@ class AnswersFileError(ValueError):
 
 
 def load_answers(path: Path, schema: Schema) -> dict:
-    """The answers in ``path``, validated against ``schema``; AnswersFileError with a Dutch reason otherwise."""
+    """The answers in ``path``, validated by the rules for all content; AnswersFileError with a Dutch reason otherwise."""
     try:
-        answers = json.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise AnswersFileError(_("groter dan %(mb)s MB; een antwoordbestand is veel kleiner", mb=MAX_FILE_BYTES // (1024 * 1024)))
+        answers = parse_json(raw.decode("utf-8"))
     except FileNotFoundError:
         raise AnswersFileError(_("bestand niet gevonden")) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AnswersFileError(_("kan niet gelezen worden (%(error)s)", error=exc)) from None
-    except json.JSONDecodeError as exc:
-        raise AnswersFileError(
-            _("geen geldige JSON (regel %(line)s, kolom %(column)s: %(error)s)", line=exc.lineno, column=exc.colno, error=exc.msg)
-        ) from None
+    except UnicodeDecodeError as exc:
+        raise AnswersFileError(_("geen UTF-8-tekst (byte %(n)s)", n=exc.start)) from None
+    except OSError as exc:
+        raise AnswersFileError(_("kan niet gelezen worden (%(error)s)", error=exc.strerror or exc)) from None
+    except ContentError as exc:
+        raise AnswersFileError(exc.problems[0]) from None
     try:
         validate_answers(schema, answers)
     except AnswersError as exc:

@@ -18,6 +18,7 @@ from lxml import etree
 from PIL import Image, ImageFile
 
 from ..schema import Schema
+from ..validation import ContentError, parse_json
 from .errors import PackageError, TemplateError
 from .template import Template, template_from_json, template_to_json
 
@@ -139,9 +140,12 @@ def _read_template(files: dict[str, bytes], schema: Schema, fonts: Collection[st
         problems.append(f"Het pakket bevat geen {TEMPLATE_FILE}.")
         return None
     try:
-        data = json.loads(files[TEMPLATE_FILE].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        problems.append(f"{TEMPLATE_FILE} is geen geldige JSON ({exc}).")
+        data = parse_json(files[TEMPLATE_FILE].decode("utf-8"), TEMPLATE_FILE)
+    except UnicodeDecodeError as exc:
+        problems.append(f"{TEMPLATE_FILE} is geen geldige UTF-8-tekst ({exc.reason} op byte {exc.start}).")
+        return None
+    except ContentError as exc:
+        problems.extend(exc.problems)
         return None
     try:
         return template_from_json(data, schema, fonts)

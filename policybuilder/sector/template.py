@@ -13,10 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..answers import AnswersError, validate_answers
-from ..schema import PLACEHOLDER, Clause, Question, Schema, SchemaError, _clause, load_json_schema, validate
+from ..schema import PLACEHOLDER, Clause, Question, Schema, _clause, load_json_schema
+from ..validation import TOP, capped, content_problems, count, text_size
 from .errors import TemplateError
 
 FORMAT = 1
+# All texts of a template together: a member's PDF with every clause at this size still renders in seconds.
+MAX_TEMPLATE_CHARS = 60000
 FIXED_STATES = frozenset({"locked", "hidden"})  # the template value always applies
 
 
@@ -64,11 +67,12 @@ def template_json_schema() -> dict:
 
 
 def template_from_json(data: Any, schema: Schema, fonts: Collection[str]) -> Template:
-    """Check template JSON against its JSON Schema and ``schema``; TemplateError lists every problem."""
-    try:
-        validate(data, template_json_schema(), "template.json")
-    except SchemaError as exc:
-        raise TemplateError([str(exc).removeprefix("template.json: ")]) from None
+    """Check template JSON against the rules for all content, its JSON Schema and ``schema``; TemplateError lists every problem."""
+    problems = content_problems(data, template_json_schema())
+    if not problems and (size := text_size(data)) > MAX_TEMPLATE_CHARS:
+        problems = [f"{TOP}: de teksten van het sjabloon zijn samen te lang ({count(size)} tekens, max {count(MAX_TEMPLATE_CHARS)})"]
+    if problems:
+        raise TemplateError(capped(problems))
     data = copy.deepcopy(data)
     template = Template(
         name=data["name"],
@@ -86,7 +90,7 @@ def template_from_json(data: Any, schema: Schema, fonts: Collection[str]) -> Tem
     if template.style.font is not None and template.style.font not in fonts:
         problems.append(f"style/font: lettertype {template.style.font!r} wordt niet meegeleverd (kies uit {', '.join(sorted(fonts))})")
     if problems:
-        raise TemplateError(problems)
+        raise TemplateError(capped(problems))
     return template
 
 
@@ -203,14 +207,14 @@ def _lookup(schema: Schema, ref: str) -> Question | None:
         return None
 
 
-def _fits(schema: Schema, ref: str, value: Any) -> str | None:
-    """Why ``value`` is no valid answer to ``ref``, or None."""
+def _fits(schema: Schema, ref: str, value: Any, where: str) -> list[str]:
+    """Why ``value`` is no valid answer to ``ref``, each problem placed under ``where``."""
     element_key, _, question_id = ref.partition(".")
     try:
         validate_answers(schema, {element_key: {question_id: value}})
     except AnswersError as exc:
-        return str(exc)
-    return None
+        return [where + problem.removeprefix(f"{element_key}/{question_id}") for problem in exc.problems]
+    return []
 
 
 def _question_problems(template: Template, schema: Schema) -> list[str]:
@@ -218,8 +222,8 @@ def _question_problems(template: Template, schema: Schema) -> list[str]:
     for ref, overlay in sorted(template.questions.items()):
         if _lookup(schema, ref) is None:
             problems.append(f"questions/{ref}: onbekende vraag {ref!r}")
-        elif overlay.default is not None and (why := _fits(schema, ref, overlay.default)):
-            problems.append(f"questions/{ref}/default: {why}")
+        elif overlay.default is not None:
+            problems.extend(_fits(schema, ref, overlay.default, f"questions/{ref}/default"))
     return problems
 
 
@@ -256,5 +260,4 @@ def _contacts_problems(template: Template, schema: Schema) -> list[str]:
         return []
     if getattr(_lookup(schema, target), "type", None) != "group":
         return [f"contacts_target: {target!r} is geen groepsvraag"]
-    why = _fits(schema, target, template_value(template, schema, target))
-    return [f"contacts: {why}"] if why else []
+    return _fits(schema, target, list(template.contacts), "contacts") or _fits(schema, target, template_value(template, schema, target), "contacts")

@@ -1,7 +1,6 @@
 """WTForms classes generated from the schema: one form per wizard step."""
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -23,10 +22,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..schema import Question, Schema, text
+from ..schema import CONTROL_CHARS, Question, Schema, text
 
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 5000}
 YES_NO = (SelectChoice("yes", _l("Ja")), SelectChoice("no", _l("Nee")))
 
 
@@ -57,7 +54,7 @@ def _field(question: Question, lang: str):
     validators = [Optional()]
     common = {"label": label, "description": description, "validators": validators}
     if question.type in ("text", "textarea"):
-        validators.append(Length(max=question.max_length or DEFAULT_MAX_LENGTH[question.type]))
+        validators.append(Length(max=question.length_limit))
         cls = StringField if question.type == "text" else TextAreaField
         return cls(filters=[strip_control_chars], **common)
     if question.type == "number":

@@ -10,11 +10,31 @@ from policybuilder.models import Organisation, User
 def test_admin_gives_access_and_the_new_user_can_set_a_password(app, client, org, submit):
     response = submit(f"/organisations/{org}/users", {"name": "Jo Maes", "email": "Jo@DeLinde.be", "roles": ["drafter", "approver"]}, nav=None)
     page = response.get_data(as_text=True)
-    assert "Jo Maes heeft nu toegang." in page
+    assert "Uitnodiging verstuurd naar jo@delinde.be." in page
     assert re.search(r'id="set-password-link">http://localhost/set-password/[\w.-]+<', page)
     with app.app_context():
         user = db.session.query(User).filter_by(email="jo@delinde.be").one()
         assert user.roles(org) == {"drafter", "approver"} and user.password_hash is None
+
+
+def test_adding_a_member_again_adds_the_roles(app, client, org, submit, make_user):
+    colleague = make_user("jo@delinde.be", ("drafter",), org, name="Jo Maes")
+    page = submit(f"/organisations/{org}/users", {"name": "Jo", "email": "jo@delinde.be", "roles": ["approver"]}, nav=None).get_data(as_text=True)
+    assert "De rollen van Jo Maes zijn bewaard." in page and "set-password-link" not in page
+    with app.app_context():
+        assert db.session.get(User, colleague).roles(org) == {"drafter", "approver"}
+
+
+def test_new_link_only_for_members_who_never_had_a_password(app, client, org, submit, make_user, token):
+    with_password = make_user("jo@delinde.be", ("drafter",), org, name="Jo Maes")
+    without = make_user("els@delinde.be", ("drafter",), org, name="Els Wouters", password=None)
+    page = client.get(f"/organisations/{org}/users").get_data(as_text=True)
+    assert "Nieuwe link<span class=\"visually-hidden\"> Els Wouters" in page and "Jo Maes</span>" not in page
+    csrf_token = token(client, f"/organisations/{org}/users")
+    refused = client.post(f"/organisations/{org}/users/{with_password}/link", data={"csrf_token": csrf_token})
+    assert refused.status_code == 403 and "/set-password/" not in refused.get_data(as_text=True)
+    given = client.post(f"/organisations/{org}/users/{without}/link", data={"csrf_token": csrf_token})
+    assert re.search(r'id="set-password-link">http://localhost/set-password/', given.get_data(as_text=True))
 
 
 def test_invalid_email_is_refused_in_dutch(client, org, submit):
@@ -40,7 +60,9 @@ def test_audit_log_shows_who_did_what(client, org, submit, make_protocol):
     submit(f"/protocols/{protocol_id}/steps/profile", {"sites": "Gent"})
     submit(f"/organisations/{org}/users", {"name": "Jo Maes", "email": "jo@delinde.be", "roles": ["drafter"]}, nav=None)
     page = client.get(f"/organisations/{org}/audit").get_data(as_text=True)
-    assert "protocol.save" in page and "user.add" in page and "An Peeters" in page
+    assert "An Peeters bewaarde de stap “Organisatieprofiel” van “VZW De Linde”." in page
+    assert "An Peeters gaf Jo Maes (jo@delinde.be) toegang als opsteller." in page
+    assert "protocol.save" not in page and "user.add" not in page
 
 
 class FakeSMTP:
@@ -93,7 +115,9 @@ def test_admin_changes_roles_and_revokes_access(app, client, client_for, make_us
         assert db.session.get(User, colleague).roles(org) == {"approver"}
     assert client_for(colleague).get(f"/protocols/{protocol_id}/review").status_code == 403
     assert submit(f"/organisations/{org}/users/{colleague}", {"roles": None}, nav=None).status_code == 302
-    assert client_for(colleague).get(f"/protocols/{protocol_id}/review").status_code == 404
+    # Revoking ends the colleague's sessions: back to the login page.
+    response = client_for(colleague).get(f"/protocols/{protocol_id}/review")
+    assert response.status_code == 302 and "/login" in response.location
 
 
 def test_the_last_admin_stays(app, client, drafter, org, submit):

@@ -91,3 +91,52 @@ def test_create_user_command(app, runner):
     again = runner.invoke(args=["create-user", "--admin", "--email", "dir@org.be", "--name", "Dir", "--organisation", "X"],
                           input=f"{PASSWORD}\n{PASSWORD}\n")
     assert again.exit_code == 1 and "bestaat al" in again.output
+
+
+def test_an_unknown_email_costs_a_password_hash_check_too(app, anon_client, submit, drafter, make_user, org, monkeypatch):
+    from policybuilder.auth import users
+
+    checked = []
+    real = users.check_password_hash
+    monkeypatch.setattr(users, "check_password_hash", lambda stored, password: checked.append(stored) or real(stored, password))
+    make_user("nog.geen.wachtwoord@delinde.be", ("drafter",), org, password=None)
+    for email in ("niemand@delinde.be", "nog.geen.wachtwoord@delinde.be", "an.drafter@delinde.be"):
+        response = submit("/login", {"email": email, "password": "niet het juiste wachtwoord"}, nav=None, as_client=app.test_client())
+        assert response.status_code == 401
+    assert len(checked) == 3
+    # Unknown or without password, both check against the same kind of hash as a real one.
+    assert checked[0] == checked[1] and checked[0].split("$")[0] == checked[2].split("$")[0]
+
+
+WEAK = ["aaaaaaaaaaaa", "wachtwoord123", "123456789012", "qwertyuiop123", "password1234"]
+
+
+def test_common_and_repeated_passwords_are_refused_on_the_link(app, client, org, submit):
+    response = submit(f"/organisations/{org}/users", {"name": "Jo Maes", "email": "jo@delinde.be", "roles": ["drafter"]}, nav=None)
+    path = re.search(r'id="set-password-link">http://localhost([^<]+)<', response.get_data(as_text=True)).group(1)
+    for weak in WEAK:
+        response = submit(path, {"password": weak, "confirm": weak}, nav=None, as_client=app.test_client())
+        error = re.search(r'id="password-error">([^<]+)<', response.get_data(as_text=True))
+        assert response.status_code == 200 and error and "te gemakkelijk te raden" in error.group(1), weak
+    with app.app_context():
+        assert db.session.query(User).filter_by(email="jo@delinde.be").one().password_hash is None
+
+
+def test_setup_refuses_a_weak_password_and_keeps_the_rest(app, anon_client):
+    token = dict(read_form(anon_client.get("/setup").get_data(as_text=True)))["csrf_token"]
+    response = anon_client.post("/setup", data={
+        "csrf_token": token, "organisation": "CAW Zuid", "sector": "welfare", "name": "Els Wouters",
+        "email": "els@cawzuid.be", "password": "aaaaaaaaaaaa", "confirm": "aaaaaaaaaaaa",
+    })
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "te gemakkelijk te raden" in page and 'value="CAW Zuid"' in page
+    with app.app_context():
+        assert db.session.query(User).count() == 0
+
+
+def test_create_user_command_refuses_a_weak_password(app, runner):
+    result = runner.invoke(args=["create-user", "--admin", "--email", "dir@org.be", "--name", "Dir", "--organisation", "VZW Nieuw"],
+                           input="wachtwoord123\nwachtwoord123\n")
+    assert result.exit_code == 1 and "te gemakkelijk te raden" in result.output
+    with app.app_context():
+        assert db.session.query(User).count() == 0

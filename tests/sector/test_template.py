@@ -39,13 +39,13 @@ def test_canonical_json_round_trips(template, template_json, schema):
 def test_json_schema_violation_names_the_field(template_json, schema):
     template_json["questions"]["procedure.first_step"]["state"] = "frozen"
     [problem] = problems_of(template_json, schema)
-    assert problem.startswith("field questions/procedure.first_step/state:")
+    assert problem == "questions/procedure.first_step/state: onbekende waarde 'frozen' (kies uit: open, locked, hidden)"
 
 
 def test_locked_question_needs_a_default(template_json, schema):
     del template_json["questions"]["procedure.aftercare"]["default"]
     [problem] = problems_of(template_json, schema)
-    assert "questions/procedure.aftercare" in problem and "'default' is a required property" in problem
+    assert problem == "questions/procedure.aftercare/default: ontbreekt"
 
 
 def test_template_clause_needs_a_legal_basis(template_json, schema):
@@ -67,7 +67,7 @@ def test_every_reference_problem_is_listed(template_json, schema):
         "questions/procedure.report_days/default:",
         "clauses/nowhere: onbekend onderdeel",
         "clauses/procedure/sector_rule: onbekende vraag 'procedure.missing'",
-        "contacts:",
+        "contacts/0/phone: onbekend veld",
         "style/font: lettertype 'Comic Sans' wordt niet meegeleverd",
     ]
     assert len(problems) == len(expected), problems
@@ -84,7 +84,7 @@ def test_clause_id_may_not_shadow_the_element(template_json, schema):
 def test_contacts_must_fit_the_group_size(template_json, schema):
     template_json["contacts"] = [{"name": f"Dienst {n}"} for n in range(4)]  # plus the schema's one row: 5 > 4
     [problem] = problems_of(template_json, schema)
-    assert problem.startswith("contacts:") and "too long" in problem
+    assert problem == "contacts: te veel elementen (5, max 4)"
 
 
 def test_contacts_target_must_be_a_group(template_json, schema):
