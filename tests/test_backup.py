@@ -60,7 +60,7 @@ def populated(app, publish_template, make_protocol, decide, client, token, submi
     review = f"/protocols/{protocol_id}/review"
     assert client.post(f"/protocols/{protocol_id}/submit", data={"csrf_token": token(client, review)}).status_code == 302
     assert decide(protocol_id, 1).status_code == 302
-    assert submit(f"/protocols/{protocol_id}/steps/learning", {"learning-training": "Tweejaarlijkse vorming."}).status_code < 400
+    assert submit(f"/protocols/{protocol_id}/steps/learning", {"training": "Tweejaarlijkse vorming."}).status_code < 400
     assert client.post(f"/protocols/{protocol_id}/submit", data={"csrf_token": token(client, review)}).status_code == 302
     return protocol_id
 

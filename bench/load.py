@@ -1,0 +1,267 @@
+"""Load benchmark: 20 drafters who open a wizard step and save it back, on the server `make run` starts.
+
+Run with `make bench-load` (.venv/bin/python bench/load.py). Not part of `make test`.
+It makes a temporary instance (SQLite, the embedded default), seeds one organisation with 20
+drafters, each with their own protocol (examples/full.json), starts gunicorn with gunicorn.conf.py
+on a free loopback port, and drives the drafters for a bounded time; then again with 5 people
+downloading PDFs of protocols being edited. `--server flask` measures Flask's development server instead.
+Every request goes to 127.0.0.1 only; every loop stops at its deadline.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.forms import read_form  # noqa: E402  (reads a page's form as a browser submits it)
+
+BIN = Path(sys.executable).parent
+PASSWORD = "een lang genoeg wachtwoord"
+STEPS = ("procedure", "contacts", "external_support", "communication", "reactions", "recovery", "monitoring", "learning")
+TARGET_P95_MS = 150
+TARGET_RATIO = 1.3
+
+
+class Browser:
+    """One person's keep-alive connection with a cookie jar."""
+
+    def __init__(self, port: int):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, fields: list[tuple[str, str]] | None = None) -> tuple[int, bytes]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if fields is not None:
+            body = urllib.parse.urlencode(fields)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        data = response.read()
+        for cookie in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = cookie.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, data
+
+    def log_in(self, email: str) -> None:
+        status, page = self.request("GET", "/login")
+        fields = [(k, v) for k, v in read_form(page.decode()) if k not in ("email", "password")]
+        status, _ = self.request("POST", "/login", [*fields, ("email", email), ("password", PASSWORD)])
+        if status != 302:
+            raise SystemExit(f"log-in of {email} failed with HTTP {status}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def seed(env: dict, drafters: int) -> list[tuple[str, int]]:
+    """Make the database and one organisation with ``drafters`` drafters, each with a protocol; returns (email, protocol id)."""
+    subprocess.run([BIN / "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    script = f"""
+import json
+from policybuilder import create_app
+from policybuilder.extensions import db
+from policybuilder.models import Membership, Organisation, Protocol, User
+answers = json.load(open("examples/full.json", encoding="utf-8"))
+app = create_app()
+with app.app_context():
+    organisation = Organisation(name="VZW Belasting", sector="youth_care")
+    db.session.add(organisation)
+    db.session.flush()
+    made = []
+    for number in range({drafters}):
+        user = User(email=f"drafter{{number}}@bench.test", name=f"Drafter {{number}}")
+        user.set_password({PASSWORD!r})
+        user.memberships = [Membership(organisation_id=organisation.id, role="drafter")]
+        protocol = Protocol(organisation_id=organisation.id, answers=answers, saved_steps=[])
+        db.session.add_all([user, protocol])
+        db.session.flush()
+        made.append((user.email, protocol.id))
+    db.session.commit()
+    print(json.dumps(made))
+"""
+    output = subprocess.run([BIN / "python", "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+    return [tuple(pair) for pair in json.loads(output.strip().splitlines()[-1])]
+
+
+def start_server(kind: str, env: dict, port: int, log) -> subprocess.Popen:
+    """Start the server as `make run` does (gunicorn) or `make dev` without reloader (flask); wait for /health."""
+    if kind == "gunicorn":
+        command = [BIN / "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"]
+    else:
+        command = [BIN / "flask", "--app", "wsgi", "run", "--host", "127.0.0.1", "--port", str(port)]
+    server = subprocess.Popen(command, cwd=ROOT, env={**env, "PORT": str(port)}, stdout=log, stderr=log, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/health")
+            if connection.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    stop_server(server)
+    raise SystemExit("the server did not answer /health within 60 s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop the server this script started (its own process group) and wait for it."""
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+class Recorder:
+    """Latencies (ms) and errors per request kind, counted only inside the measuring window."""
+
+    def __init__(self, start: float, end: float):
+        self.start, self.end = start, end
+        self.times: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, list[str]] = defaultdict(list)
+        self.lock = threading.Lock()
+
+    def timed(self, kind: str, call, ok) -> bytes | None:
+        began = time.monotonic()
+        try:
+            status, body = call()
+            problem = None if ok(status) else f"HTTP {status}"
+        except (OSError, http.client.HTTPException) as exc:
+            status, body, problem = 0, None, type(exc).__name__
+        finished = time.monotonic()
+        if self.start <= began and finished <= self.end:
+            with self.lock:
+                self.times[kind].append((finished - began) * 1000)
+                if problem:
+                    self.errors[kind].append(problem)
+        return body if problem is None else None
+
+
+def drafter_loop(browser: Browser, protocol_id: int, recorder: Recorder, offset: int) -> None:
+    """Open a step, change one answer, save it; the next step; until the end of the window."""
+    round_number = offset
+    while time.monotonic() < recorder.end:
+        step = STEPS[round_number % len(STEPS)]
+        url = f"/protocols/{protocol_id}/steps/{step}"
+        page = recorder.timed("GET step", lambda: browser.request("GET", url), lambda s: s == 200)
+        round_number += 1
+        if page is None:
+            continue
+        fields = read_form(page.decode())
+        if step == "learning":  # a real change, so that the protocol's documents change too
+            fields = [(k, f"Vorming ronde {round_number}." if k == "training" else v) for k, v in fields]
+        recorder.timed("POST step", lambda: browser.request("POST", url, [*fields, ("nav", "stay")]), lambda s: s in (302, 303))
+
+
+def download_loop(browser: Browser, protocol_id: int, recorder: Recorder) -> None:
+    """Download the PDF of a protocol being edited, again and again."""
+    while time.monotonic() < recorder.end:
+        recorder.timed("PDF download", lambda: browser.request("GET", f"/protocols/{protocol_id}/download/pdf"), lambda s: s == 200)
+
+
+def logged_in(port: int, email: str) -> Browser:
+    browser = Browser(port)
+    browser.log_in(email)
+    return browser
+
+
+def run_variant(port: int, people: list[tuple[str, int]], seconds: float, warmup: float, downloads: int) -> Recorder:
+    """Everyone logs in first; then the drafters (and downloaders) run, measured after the warm-up."""
+    drafters = [(logged_in(port, email), pid) for email, pid in people]
+    downloaders = [(logged_in(port, email), pid) for email, pid in people[:downloads]]
+    start = time.monotonic() + warmup
+    recorder = Recorder(start, start + seconds)
+    threads = [threading.Thread(target=drafter_loop, args=(browser, pid, recorder, n)) for n, (browser, pid) in enumerate(drafters)]
+    threads += [threading.Thread(target=download_loop, args=(browser, pid, recorder)) for browser, pid in downloaders]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return recorder
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))] if ordered else float("nan")
+
+
+def report(title: str, recorder: Recorder, seconds: float) -> dict[str, float]:
+    """Print one line per request kind beside its target; returns the p95 per kind."""
+    print(f"\n{title}")
+    print(f"{'request':<14}{'count':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}   target")
+    p95s = {}
+    for kind in ("GET step", "POST step", "PDF download"):
+        values = recorder.times.get(kind)
+        if not values:
+            continue
+        p95s[kind] = percentile(values, 0.95)
+        errors = len(recorder.errors.get(kind, []))
+        target = ""
+        if kind != "PDF download":
+            verdict = "ok" if p95s[kind] < TARGET_P95_MS and not errors else "MISSED"
+            target = f"p95 < {TARGET_P95_MS} ms, 0 errors: {verdict}"
+        print(f"{kind:<14}{len(values):>7}{len(values) / seconds:>8.1f}{percentile(values, 0.5):>9.0f}{p95s[kind]:>9.0f}"
+              f"{percentile(values, 0.99):>9.0f}{errors:>8}   {target}")
+        if errors:
+            print(f"{'':<14}errors: {', '.join(sorted(set(recorder.errors[kind])))}")
+    total = sum(len(v) for v in recorder.times.values())
+    print(f"{'all':<14}{total:>7}{total / seconds:>8.1f}   load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return p95s
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--server", choices=("gunicorn", "flask"), default="gunicorn")
+    parser.add_argument("--seconds", type=float, default=60, help="measuring window per variant")
+    parser.add_argument("--warmup", type=float, default=5)
+    parser.add_argument("--drafters", type=int, default=20)
+    parser.add_argument("--downloads", type=int, default=5)
+    args = parser.parse_args()
+
+    instance = Path(tempfile.mkdtemp(prefix="policybuilder-load-"))
+    env = {**os.environ, "POLICYBUILDER_INSTANCE": str(instance), "POLICYBUILDER_SESSION_COOKIE_SECURE": "false",
+           "POLICYBUILDER_REMEMBER_COOKIE_SECURE": "false", "POLICYBUILDER_RATELIMIT_ENABLED": "false"}
+    env.pop("DATABASE_URL", None)
+    port = free_port()
+    with open(instance / "server.log", "wb") as log:
+        people = seed(env, args.drafters)
+        server = start_server(args.server, env, port, log)
+        try:
+            print(f"{args.server} on 127.0.0.1:{port}, {os.cpu_count()} cores, {args.drafters} drafters, "
+                  f"{args.seconds:.0f} s per variant after {args.warmup:.0f} s warm-up; instance {instance}")
+            alone = report("drafters alone", run_variant(port, people, args.seconds, args.warmup, 0), args.seconds)
+            busy = report(f"drafters with {args.downloads} PDF downloads at the same time",
+                          run_variant(port, people, args.seconds, args.warmup, args.downloads), args.seconds)
+        finally:
+            stop_server(server)
+    print()
+    for kind in ("GET step", "POST step"):
+        if kind in alone and kind in busy:
+            ratio = busy[kind] / alone[kind]
+            verdict = "ok" if ratio <= TARGET_RATIO else "MISSED"
+            print(f"{kind} p95 with downloads / without: {ratio:.2f}x   target <= {TARGET_RATIO}x: {verdict}")
+    shutil.rmtree(instance, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
