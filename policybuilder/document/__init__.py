@@ -1,6 +1,7 @@
 """The protocol document: build it from the answers, render it as Word, HTML or PDF. No Flask here."""
 from ..answers import format_date
 from .build import build_document
+from .card import build_staff_card
 from .docx import render_docx
 from .errors import DocumentError, RenderError, StyleError, TemplateError, UnknownFormat
 from .html import render_html
@@ -25,6 +26,6 @@ def render(doc: Document, style: Style, fmt: str) -> bytes:
 
 __all__ = [
     "Document", "DocumentError", "DocumentMeta", "FORMATS", "MIME_TYPES", "RenderError", "Style", "StyleError",
-    "TemplateError", "UnknownFormat", "build_document", "format_date", "render", "render_docx", "render_html",
+    "TemplateError", "UnknownFormat", "build_document", "build_staff_card", "format_date", "render", "render_docx", "render_html",
     "render_pdf",
 ]

@@ -21,13 +21,16 @@ from lxml import etree
 
 from .errors import RenderError
 from .html import image_type
-from .layout import column_widths, keep_numbers_together
+from .layout import CARD_SIZES, column_widths, estimate_pages, keep_numbers_together
 from .model import BulletList, Document, Figure, Heading, Inline, NoteBox, NumberedList, Paragraph, Style, Table
 
 TEXT_WIDTH_CM = 17.0  # A4 (21 cm) minus 2 cm margins
+CARD_TEXT_WIDTH_CM = 18.0  # the staff card's narrower margins
+
 DRAFT_RED = RGBColor(0xB0, 0x00, 0x20)
 TABLE_STYLE = "Table Grid"
 NOTE_STYLE = "Kader"
+CELL_STYLE = "Tabeltekst"
 #: docProps/app.xml: the application that wrote the file, and no page or word counts it never made.
 APP_XML = (
     "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
@@ -68,12 +71,13 @@ class _WordWriter:
     def write(self) -> bytes:
         self.setup_styles()
         self.setup_page()
-        self.cover()
-        self.control()
-        self.toc()
+        if not self.doc.is_card:
+            self.cover()
+            self.control()
+            self.toc()
         for section in self.doc.sections:
             # Chapters flow on (Heading 1 keeps with its text); the introduction and the annexes start a page.
-            _text_run(self.p("Heading 1", page_break=section.kind != "chapter"), section.title)
+            _text_run(self.p("Heading 1", page_break=section.kind in ("intro", "annex")), section.title)
             for block in section.blocks:
                 self.block(block, keep_together=section.keep_on_one_page)
         self.properties()
@@ -91,11 +95,17 @@ class _WordWriter:
         defaults = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
         _set(defaults, "w:lang", {"w:val": f"{self.doc.lang}-BE", "w:eastAsia": f"{self.doc.lang}-BE"})
         _set(defaults, "w:rFonts", {f"w:{k}": self.style.font_family for k in ("ascii", "hAnsi", "cs", "eastAsia")})
-        styles["Normal"].font.size = Pt(10.5)
-        styles["Normal"].paragraph_format.space_after = Pt(6)
+        # The staff card takes the font-size step at which its PDF fits one page (sizes as document.css).
+        scale = CARD_SIZES[self.card_step()] / 10.5 if self.doc.is_card else 1
+        styles["Normal"].font.size = Pt(10.5 * scale)
+        styles["Normal"].paragraph_format.space_after = Pt((3 if self.doc.is_card else 6) * scale)
         for name, size in (("Title", 24), ("Heading 1", 18), ("Heading 2", 13.5), ("Heading 3", 11.5), ("TOC Heading", 16)):
             styles[name].font.color.rgb = self.colour
-            styles[name].font.size = Pt(size)
+            styles[name].font.size = Pt(size * scale)
+        if self.doc.is_card:
+            styles["Heading 1"].paragraph_format.space_before = Pt(0)
+            styles["Heading 2"].paragraph_format.space_before = Pt(7 * scale)
+            styles["Heading 2"].paragraph_format.space_after = Pt(2 * scale)
         note = styles.add_style(NOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
         note.base_style = styles["Normal"]
         note.paragraph_format.left_indent = Cm(0.3)
@@ -103,13 +113,29 @@ class _WordWriter:
         _set(_set(ppr, "w:pBdr", {}), "w:left", {"w:val": "single", "w:sz": "24", "w:space": "8", "w:color": self.style.primary_colour[1:]})
         _set(ppr, "w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": "EEF3F8"})
         self.style_ids[NOTE_STYLE] = note.style_id
+        # Text in table cells: smaller and without the space after a body paragraph, as in the PDF.
+        cell = styles.add_style(CELL_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        cell.base_style = styles["Normal"]
+        cell.font.size = Pt(9.5 * scale)
+        cell.paragraph_format.space_after = Pt(0)
+        self.style_ids[CELL_STYLE] = cell.style_id
+
+    def card_step(self) -> int:
+        from .pdf import card_step  # WeasyPrint only for the card: a protocol's .docx never loads it
+
+        return card_step(self.doc, self.style)
 
     def setup_page(self) -> None:
         section = self.word.sections[0]
         section.page_width, section.page_height = Cm(21), Cm(29.7)
-        section.left_margin = section.right_margin = section.bottom_margin = Cm(2)
-        section.top_margin = Cm(2.2)
-        section.different_first_page_header_footer = True
+        if self.doc.is_card:  # as @page card in document.css
+            section.left_margin = section.right_margin = Cm(1.5)
+            section.top_margin, section.bottom_margin = Cm(1.4), Cm(1.3)
+            section.header_distance = section.footer_distance = Cm(0.6)
+        else:
+            section.left_margin = section.right_margin = section.bottom_margin = Cm(2)
+            section.top_margin = Cm(2.2)
+            section.different_first_page_header_footer = True
         header = section.header.paragraphs[0]
         run = header.add_run(self.doc.header_text)
         run.font.size = Pt(8.5)
@@ -118,11 +144,12 @@ class _WordWriter:
         footer = section.footer.paragraphs[0]
         footer_text = self.doc.footer_text(self.style)
         if footer_text:
-            footer.add_run(footer_text + "\t")
-        footer.add_run(f"{self.doc.labels['page']} ")
-        _field(footer, "PAGE", "1")
-        footer.add_run(f" {self.doc.labels['of']} ")
-        _field(footer, "NUMPAGES", "1")
+            footer.add_run(footer_text + ("" if self.doc.is_card else "\t"))
+        if not self.doc.is_card:
+            footer.add_run(f"{self.doc.labels['page']} ")
+            _field(footer, "PAGE", "1")
+            footer.add_run(f" {self.doc.labels['of']} ")
+            _field(footer, "NUMPAGES", "1")
         for run in footer.runs:
             run.font.size = Pt(8.5)
 
@@ -183,12 +210,16 @@ class _WordWriter:
     def toc(self) -> None:
         self.paragraph(self.doc.labels["contents"], "TOC Heading")
         entries = self.doc.outline()
+        pages = estimate_pages(self.doc)
         paragraphs = [self.paragraph() for _ in entries]
         _field_start(paragraphs[0], 'TOC \\o "1-1" \\h \\z \\u')
-        for paragraph, (level, title, _anchor) in zip(paragraphs, entries):
+        # The field's stored result: each entry with its (estimated) page, shown until Word updates the field.
+        for paragraph, (level, title, anchor) in zip(paragraphs, entries):
             paragraph.paragraph_format.left_indent = Cm(0.6 * (level - 1))
             paragraph.paragraph_format.space_after = Pt(0)
+            paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
             _styled(paragraph.add_run(title), bold=level == 1)
+            paragraph.add_run(f"\t{pages[anchor]}")
         _field_end(paragraphs[-1])
 
     def paragraph(self, text: str = "", style: str | None = None):
@@ -230,7 +261,8 @@ class _WordWriter:
         column widths in twips.
         """
         total = sum(weights)
-        widths = [str(int(Cm(TEXT_WIDTH_CM * weight / total).twips)) for weight in weights]
+        width = CARD_TEXT_WIDTH_CM if self.doc.is_card else TEXT_WIDTH_CM
+        widths = [str(int(Cm(width * weight / total).twips)) for weight in weights]
         tbl = _el(_W_TBL)
         tblpr = etree.SubElement(tbl, _W_TBLPR)
         etree.SubElement(tblpr, _W_TBLSTYLE).set(_W_VAL, self.style_ids[TABLE_STYLE])
@@ -247,9 +279,8 @@ class _WordWriter:
         self.sect_pr.addprevious(tbl)
         return tbl, widths
 
-    @staticmethod
-    def tr(tbl, widths, header: bool = False, cant_split: bool = False, height: str | None = None, fill: str | None = None):
-        """A new row of ``tbl``; returns the (empty) paragraph of each of its cells."""
+    def tr(self, tbl, widths, header: bool = False, cant_split: bool = False, height: str | None = None, fill: str | None = None):
+        """A new row of ``tbl``; returns the (empty) paragraph, in the cell style, of each of its cells."""
         tr = etree.SubElement(tbl, _W_TR)
         if header or cant_split or height:
             trpr = etree.SubElement(tr, _W_TRPR)
@@ -273,7 +304,9 @@ class _WordWriter:
                 shd.set(_W_VAL, "clear")
                 shd.set(_W_COLOR, "auto")
                 shd.set(_W_FILL, fill)
-            paragraphs.append(etree.SubElement(tc, _W_P))
+            paragraph = etree.SubElement(tc, _W_P)
+            etree.SubElement(etree.SubElement(paragraph, _W_PPR), _W_PSTYLE).set(_W_VAL, self.style_ids[CELL_STYLE])
+            paragraphs.append(paragraph)
         return paragraphs
 
     # -- blocks ---------------------------------------------------------------------------

@@ -55,13 +55,14 @@ def css_vars(style: Style) -> str:
     return f"--pb-primary: {style.primary_colour}; --pb-font: '{style.font_family}'"
 
 
-def render_html(doc: Document, style: Style, fragment: bool = False, link_stylesheet: bool = True) -> str:
+def render_html(doc: Document, style: Style, fragment: bool = False, link_stylesheet: bool = True, step: int = 0) -> str:
     """The whole document as an HTML page, or (``fragment``) just its <article> for the preview.
 
     ``link_stylesheet=False`` leaves out the <link> to document.css: the PDF renderer passes
-    that stylesheet already parsed (once per process) instead.
+    that stylesheet already parsed (once per process) instead. ``step`` is the staff card's
+    font-size step (0 the largest; see pdf.fit_card).
     """
     return TEMPLATE.render(
         doc=doc, style=style, logo=style.logo_bytes(), css_vars=css_vars(style), fragment=fragment,
-        link_stylesheet=link_stylesheet,
+        link_stylesheet=link_stylesheet, step=step, shift=1 if fragment else 0,  # a fragment sits below its page's own h1
     )

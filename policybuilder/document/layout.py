@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Table, plain
+from .model import BulletList, Document, Heading, NoteBox, NumberedList, Paragraph, Table, plain
 
 NBSP = "\u00a0"
 #: A Belgian phone number as people write it: 015 28 44 12, 0471 23 45 67, +32 15 28 44 12, 015/28.44.12.
@@ -21,6 +21,8 @@ CELL_PADDING_CHARS = 2
 MIN_COLUMN_CHARS = 5
 #: A column never needs more room than this many characters of its longest cell.
 PREFERRED_CAP = 160
+#: The staff card's font size (pt) at each step it may shrink through to fit one page (document.css, .card.step-N).
+CARD_SIZES = (10.5, 10, 9.5, 9, 8.5, 8, 7.5, 7)
 
 
 def keep_numbers_together(text: str) -> str:
@@ -73,3 +75,56 @@ def column_widths(table: Table) -> tuple[float, ...]:
     total = sum(widths)
     return tuple(round(width / total, 4) for width in widths)
 
+
+
+# -- page numbers for Word's stored table of contents ---------------------------------------------
+# Word keeps the last computed result of its TOC field; LibreOffice and Word show it until the field
+# is updated. The page of each chapter is estimated from the Word styles' metrics (docx.py: 10.5 pt
+# single-spaced body, 6 pt after a paragraph, 9.5 pt table text, A4 with a 25.5 x 17 cm text area),
+# without laying the document out: a .docx never waits for WeasyPrint or LibreOffice.
+TEXT_HEIGHT_PT = 723.0
+TEXT_WIDTH_PT = 482.0
+CHAR_WIDTH = 0.47  # an average character of Arial in Dutch text, in em
+LINE = 1.15  # single line spacing, in em
+FIRST_SECTION_PAGE = 3  # after the cover, and the control block with the contents
+
+
+def _text_height(text: str, width_pt: float, size: float = 10.5) -> float:
+    chars = max(1, int(width_pt / (size * CHAR_WIDTH)))
+    lines = sum(max(1, -(-len(line) // chars)) for line in text.split("\n"))
+    return lines * size * LINE
+
+
+def _block_height(block) -> float:
+    if isinstance(block, Heading):
+        return 10 + (13.5 if block.level == 2 else 11.5) * LINE
+    if isinstance(block, (Paragraph, NoteBox)):
+        return _text_height(plain(block.runs), TEXT_WIDTH_PT) + 6
+    if isinstance(block, (BulletList, NumberedList)):
+        return sum(_text_height(plain(item), TEXT_WIDTH_PT - 18) + 6 for item in block.items)
+    if isinstance(block, Table):
+        widths = [TEXT_WIDTH_PT * share - 11 for share in column_widths(block)]
+        rows = [tuple(block.headers), *(tuple(plain(cell) for cell in row) for row in block.rows)]
+        height = 0.0
+        for row in rows:
+            tallest = max(_text_height(cell, width, 9.5) for cell, width in zip(row, widths))
+            height += max(tallest, 28.35 if block.form and row is not rows[0] else 0) + 1
+        return height + 10.5 * LINE + 6  # the empty paragraph after a table
+    return 0.0
+
+
+def estimate_pages(doc: Document) -> dict[str, int]:
+    """The estimated Word page of each section (by anchor): intro and annexes start a page, chapters flow."""
+    pages: dict[str, int] = {}
+    page, used = FIRST_SECTION_PAGE - 1, TEXT_HEIGHT_PT
+    for section in doc.sections:
+        title = 24 + 18 * LINE
+        if section.kind != "chapter" or used + title + 3 * 10.5 * LINE > TEXT_HEIGHT_PT:
+            page, used = page + 1, 0.0
+        pages[section.anchor] = page
+        used += title if used else title - 24
+        for block in section.blocks:
+            used += _block_height(block)
+            while used > TEXT_HEIGHT_PT:
+                page, used = page + 1, used - TEXT_HEIGHT_PT
+    return pages

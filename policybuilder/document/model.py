@@ -169,6 +169,11 @@ class Document:
     control: ControlBlock
     sections: tuple[Section, ...]
     labels: dict[str, str] = field(default_factory=dict)
+    kind: str = "protocol"  # "protocol", or "card": the staff card alone, on one page
+
+    @property
+    def is_card(self) -> bool:
+        return self.kind == "card"
 
     @property
     def header_text(self) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import re
+from contextlib import contextmanager
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -25,6 +26,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .errors import RenderError
 from .html import ASSETS, render_html
+from .layout import CARD_SIZES
 from .model import Document, Style
 
 STYLESHEET = ASSETS / "document.css"
@@ -86,17 +88,65 @@ class _DocumentHTML(HTML):
         return [user_agent_stylesheet()]
 
 
+#: Font-size steps the staff card may shrink through to stay on one page.
+CARD_STEPS = len(CARD_SIZES)
+
+
 def render_pdf(doc: Document, style: Style, fetcher: LocalOnlyFetcher | None = None) -> bytes:
-    """The document as a PDF/UA-1 tagged PDF with title and language in its metadata."""
-    source = render_html(doc, style, link_stylesheet=False)
+    """The document as a PDF/UA-1 tagged PDF with title and language in its metadata (the card on one page)."""
+    if doc.is_card:
+        return fit_card(doc, style, fetcher)[1]
+    with _collector_paused():
+        return _write(_layout(doc, style, fetcher))
+
+
+def card_step(doc: Document, style: Style) -> int:
+    """The first font-size step at which the staff card fits one A4 page (the last step if none does)."""
+    with _collector_paused():
+        return _fitted(doc, style, None)[0]
+
+
+def fit_card(doc: Document, style: Style, fetcher: LocalOnlyFetcher | None = None) -> tuple[int, bytes]:
+    """(step, PDF) of the staff card laid out at ever smaller steps until it fits one page."""
+    with _collector_paused():
+        step, rendered = _fitted(doc, style, fetcher)
+        return step, _write(rendered)
+
+
+def _fitted(doc: Document, style: Style, fetcher: LocalOnlyFetcher | None):
+    for step in range(CARD_STEPS - 1):
+        rendered = _layout(doc, style, fetcher, step)
+        if len(rendered.pages) == 1:
+            return step, rendered
+    return CARD_STEPS - 1, _layout(doc, style, fetcher, CARD_STEPS - 1)
+
+
+def _layout(doc: Document, style: Style, fetcher: LocalOnlyFetcher | None, step: int = 0):
+    """WeasyPrint's laid-out pages of ``doc`` (no PDF written yet)."""
+    source = render_html(doc, style, link_stylesheet=False, step=step)
+    try:
+        html = _DocumentHTML(string=source, base_url=str(ASSETS) + "/", url_fetcher=fetcher or LocalOnlyFetcher())
+        return html.render(font_config=font_config(), stylesheets=[stylesheet()], **PDF_OPTIONS)
+    except Exception as exc:  # WeasyPrint raises many kinds; the caller needs one
+        raise RenderError(f"PDF rendering failed: {exc}") from exc
+
+
+def _write(rendered) -> bytes:
+    """The PDF of laid-out pages, its tags completed (see :func:`finish_tags`)."""
+    try:
+        data = rendered.write_pdf(**PDF_OPTIONS)
+    except Exception as exc:  # WeasyPrint raises many kinds; the caller needs one
+        raise RenderError(f"PDF rendering failed: {exc}") from exc
+    return finish_tags(data) if PDF_OPTIONS.get("pdf_tags") else data
+
+
+@contextmanager
+def _collector_paused():
+    """The cyclic collector off for a render (nests: only the outermost turns it back on)."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        html = _DocumentHTML(string=source, base_url=str(ASSETS) + "/", url_fetcher=fetcher or LocalOnlyFetcher())
-        data = html.write_pdf(font_config=font_config(), stylesheets=[stylesheet()], **PDF_OPTIONS)
-        return finish_tags(data) if PDF_OPTIONS.get("pdf_tags") else data
-    except Exception as exc:  # WeasyPrint raises many kinds; the caller needs one
-        raise RenderError(f"PDF rendering failed: {exc}") from exc
+        yield
     finally:
         if collecting:
             gc.enable()

@@ -23,10 +23,14 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-def content_key(answers: dict, meta: DocumentMeta, style: Style, lang: str, fmt: str, release: str) -> str:
-    """SHA-256 of the canonical JSON of answers, meta, style, language, format and release."""
+def content_key(
+    answers: dict, meta: DocumentMeta, style: Style, lang: str, fmt: str, release: str, part: str = "protocol"
+) -> str:
+    """SHA-256 of the canonical JSON of answers, meta, style, language, format, release and part (protocol or card)."""
     style_fields = {**dataclasses.asdict(style), "logo": hashlib.sha256(style.logo_bytes() or b"").hexdigest()}
     payload = {"answers": answers, "meta": dataclasses.asdict(meta), "style": style_fields, "lang": lang, "fmt": fmt, "release": release}
+    if part != "protocol":  # the protocol's keys stay what they were
+        payload["part"] = part
     return content_hash(payload)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import current_app
 
 from ..document import Document, DocumentMeta, Style, build_document, render
+from ..document.card import build_staff_card, card_languages
 from ..federation.store import schema_for, style_of
 from ..models import ProtocolVersion, TemplateVersion
 from ..schema_store import get_schema
@@ -33,23 +34,34 @@ def version_meta(version: ProtocolVersion) -> DocumentMeta:
     )
 
 
-def document_parts(answers: dict, meta: DocumentMeta, template: TemplateVersion | None, lang: str = "nl") -> tuple[Document, Style]:
-    """The document and its house style: the sector template's clauses and style when there is one."""
+PARTS = {"protocol": build_document, "card": build_staff_card}
+
+
+def document_parts(
+    answers: dict, meta: DocumentMeta, template: TemplateVersion | None, lang: str = "nl", part: str = "protocol"
+) -> tuple[Document, Style]:
+    """The document (or the staff card) and its house style: the sector template's clauses and style when there is one."""
     schema = get_schema()
-    return build_document(schema_for(template, schema), answers, meta, lang), style_of(template, schema)
+    return PARTS[part](schema_for(template, schema), answers, meta, lang), style_of(template, schema)
 
 
-def document_file(answers: dict, meta: DocumentMeta, fmt: str, template: TemplateVersion | None) -> tuple[bytes, str]:
-    """The .docx or .pdf with its content key; made once, then read from the cache."""
-    lang = "nl"
+def document_file(
+    answers: dict, meta: DocumentMeta, fmt: str, template: TemplateVersion | None, lang: str = "nl", part: str = "protocol"
+) -> tuple[bytes, str]:
+    """The .docx or .pdf of the protocol or the staff card with its content key; made once, then read from the cache."""
     style = style_of(template, get_schema())
     release = current_app.extensions["policybuilder.documents.release"]
-    key = content_key(answers, meta, style, lang, fmt, f"{release}:{template.id if template else 0}")
+    key = content_key(answers, meta, style, lang, fmt, f"{release}:{template.id if template else 0}", part)
     data = cached(
         Path(current_app.config["DOCUMENT_CACHE_DIR"]), key, fmt,
-        lambda: render(*document_parts(answers, meta, template, lang), fmt),
+        lambda: render(*document_parts(answers, meta, template, lang, part), fmt),
     )
     return data, key
+
+
+def staff_card_languages(answers: dict) -> tuple[str, ...]:
+    """The languages the staff card is offered in for ``answers`` (Dutch first)."""
+    return card_languages(get_schema(), answers)
 
 
 def version_document(version: ProtocolVersion, fmt: str) -> bytes:

@@ -12,7 +12,7 @@ from ..access import protocol_or_404, version_or_404
 from ..filenames import slug
 from ..document.html import ASSETS
 from ..models import Protocol
-from .files import document_file, document_parts, version_meta
+from .files import document_file, document_parts, staff_card_languages, version_meta
 
 bp = Blueprint("documents", __name__)
 PUBLIC_ASSETS = {"document.css", *(f"fonts/{font.name}" for font in (ASSETS / "fonts").glob("*.ttf"))}
@@ -78,6 +78,41 @@ def version_download(protocol_id: int, number: int, fmt: str):
     meta = version_meta(version)
     data, key = document_file(version.answers, meta, fmt, version.template_version)
     return _send(data, key, file_name(meta.organisation, str(version.number), fmt), fmt)
+
+
+@bp.get("/protocols/<int:protocol_id>/card/<lang>/<fmt>")
+@login_required
+def card_download(protocol_id: int, lang: str, fmt: str):
+    """The staff card of the working draft (one A4 page) as .docx or .pdf, in one of the staff languages."""
+    protocol = protocol_or_404(protocol_id)
+    if fmt not in FORMATS or lang not in staff_card_languages(protocol.answers):
+        abort(404)
+    meta = protocol_meta(protocol)
+    data, key = document_file(protocol.answers, meta, fmt, protocol.template_version, lang, part="card")
+    return _send(data, key, card_file_name(meta.organisation, f"0.{protocol.revision}", lang, fmt), fmt)
+
+
+@bp.get("/protocols/<int:protocol_id>/versions/<int:number>/card/<lang>/<fmt>")
+@login_required
+def version_card_download(protocol_id: int, number: int, lang: str, fmt: str):
+    """A version's staff card: without the draft mark once the version is approved; the same bytes every time."""
+    version = version_or_404(protocol_id, number)
+    if fmt not in FORMATS or lang not in staff_card_languages(version.answers):
+        abort(404)
+    meta = version_meta(version)
+    data, key = document_file(version.answers, meta, fmt, version.template_version, lang, part="card")
+    return _send(data, key, card_file_name(meta.organisation, str(version.number), lang, fmt), fmt)
+
+
+def card_file_name(organisation: str, version: str, lang: str, fmt: str) -> str:
+    """kaart-<org-slug>-v<version>-<lang>.<ext>, ASCII letters, digits, dots and hyphens only."""
+    return f"kaart-{slug(organisation, 'organisatie')}-v{version}-{lang}.{fmt}"
+
+
+@bp.app_template_global()
+def card_languages(answers: dict) -> tuple[str, ...]:
+    """For the download buttons: the languages the staff card is offered in."""
+    return staff_card_languages(answers)
 
 
 def _send(data: bytes, key: str, name: str, fmt: str):

@@ -51,7 +51,7 @@ def other_org(app, make_org, make_user, client_for, token, publish_template):
 
         template_id = db.session.get(TemplateVersion, version_id).template_id
     return {"organisation_id": other, "protocol_id": protocol_id, "number": 1, "user_id": user, "key": "profile",
-            "fmt": "pdf", "template_id": template_id, "clause_id": "fed_1"}
+            "fmt": "pdf", "lang": "nl", "template_id": template_id, "clause_id": "fed_1"}
 
 
 @pytest.mark.parametrize(("endpoint", "rule", "method"), ROUTES)
