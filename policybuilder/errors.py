@@ -1,6 +1,8 @@
 """Error pages in Dutch for the errors a user can meet, including the 409 of a lost race."""
 from __future__ import annotations
 
+import math
+import time
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template, request
@@ -9,7 +11,7 @@ from markupsafe import escape
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from .extensions import db
+from .extensions import db, limiter
 
 MESSAGES = {
     400: lambda: _("Deze aanvraag kon niet verwerkt worden. Controleer wat je invulde en probeer opnieuw."),
@@ -61,8 +63,10 @@ def init_app(app: Flask) -> None:
                         "tekst meestal nog. Kopieer hem eventueel opnieuw uit een gewone teksteditor.")
         else:
             message = MESSAGES.get(error.code, MESSAGES[400])()
-        # Keep what the error itself says in its headers (Retry-After of a 429, Allow of a 405).
-        headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+        # Keep what the error itself says in its headers (such as Allow of a 405).
+        headers = dict((name, value) for name, value in error.get_headers() if name.lower() != "content-type")
+        if error.code == 429:
+            headers.setdefault("Retry-After", str(_seconds_to_wait()))
         return _page(error.code, message), error.code, headers
 
     @app.errorhandler(Conflict)
@@ -81,6 +85,12 @@ def _page(code: int, message: str, **context):
     except Exception:  # noqa: BLE001 - an error page must never fail itself
         current_app.logger.exception("the error page %s could not be rendered", code)
         return BARE_PAGE.format(code=code, message=escape(message))
+
+
+def _seconds_to_wait() -> int:
+    """Seconds until the exceeded rate limit lets this client try again (a minute when unknown)."""
+    current = limiter.current_limit
+    return max(1, math.ceil(current.reset_at - time.time())) if current else 60
 
 
 def _same_site_referrer() -> str | None:

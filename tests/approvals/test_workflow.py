@@ -1,9 +1,11 @@
 """Submit, approve, return: separation of duties and the record it leaves."""
 from __future__ import annotations
 
+import html
+
 from policybuilder.canonical import content_hash
 from policybuilder.extensions import db
-from policybuilder.models import AuditEvent, Organisation, Protocol
+from policybuilder.models import AuditEvent, Organisation, Protocol, ProtocolVersion
 
 from .records import version_state
 
@@ -22,9 +24,37 @@ def test_draft_can_be_edited_without_touching_the_submitted_version(app, submitt
     assert version_state(app, submitted, 1)["answers"]["learning"]["training"] == "Jaarlijkse vorming voor alle teams."
 
 
-def test_a_second_submission_waits_for_the_first_decision(client, submitted, token):
+def test_a_second_submission_waits_for_the_first_decision(client, submitted, submit, token):
+    submit(f"/protocols/{submitted}/steps/learning", {"training": "Nieuwe tekst in het concept"})
     response = client.post(f"/protocols/{submitted}/submit", data={"csrf_token": token(client, f"/protocols/{submitted}/review")}, follow_redirects=True)
     assert "wacht nog op een beslissing" in response.get_data(as_text=True)
+
+
+def test_submitting_the_same_draft_again_says_it_was_already_submitted(app, client, submitted, token):
+    response = client.post(f"/protocols/{submitted}/submit", data={"csrf_token": token(client, f"/protocols/{submitted}/review")})
+    assert response.status_code == 409
+    assert "Dit concept werd intussen al ingediend als versie 1, door An Peeters op " in html.unescape(response.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.query(ProtocolVersion).count() == 1
+
+
+def test_a_decision_on_a_decided_version_says_who_decided(app, submitted, decide, make_user, org, client_for):
+    assert decide(submitted, 1).status_code == 302
+    other = client_for(make_user("voorzitter@delinde.be", ("approver",), org, name="Jan Voorzitter"))
+    late = decide(submitted, 1, "return", {"name": "Jan Voorzitter", "comment": "Te vaag."}, as_client=other)
+    text = html.unescape(late.get_data(as_text=True))
+    assert late.status_code == 409
+    assert "Deze versie werd intussen goedgekeurd door Mieke Janssens op " in text
+    assert "Te vaag." in text  # the late comment is shown so it is not lost
+    assert version_state(app, submitted, 1)["decisions"] == [("approved", "Mieke Janssens", "Algemeen directeur", False)]
+
+
+def test_the_next_review_must_come_after_the_in_force_date(app, submitted, decide):
+    response = decide(submitted, 1, changes={"in_force_date": "2027-03-01", "next_review_date": "2027-02-01"})
+    assert response.status_code == 422
+    assert "De volgende herziening moet na de datum van inwerkingtreding liggen." in response.get_data(as_text=True)
+    assert version_state(app, submitted, 1)["status"] == "submitted"
+    assert version_state(app, submitted, 1)["decisions"] == []
 
 
 def test_approver_approves_and_the_record_says_who_and_when(app, submitted, decide):
@@ -99,7 +129,7 @@ def test_dashboard_shows_where_each_protocol_stands(app, client, submitted, deci
     make_protocol(name="Tweede protocol")
     page = client.get("/").get_data(as_text=True)
     assert "Wacht op goedkeuring" in page and "Concept" in page
-    decide(submitted, 1, changes={"next_review_date": "2026-12-01"})
+    decide(submitted, 1, changes={"in_force_date": "2025-12-01", "next_review_date": "2026-12-01"})
     page = client.get("/").get_data(as_text=True)
     assert "Herziening binnen 30 dagen" in page or "Herziening te laat" in page
     with app.app_context():
