@@ -68,7 +68,7 @@ def usage(organisation_id: int) -> list[tuple[TemplateVersion, int, int]]:
         .join(SectorTemplate)
         .outerjoin(Protocol, Protocol.template_version_id == TemplateVersion.id)
         .where(SectorTemplate.organisation_id == organisation_id)
-        .group_by(TemplateVersion.id)
+        .group_by(TemplateVersion.id, SectorTemplate.name)  # PostgreSQL: every ordered column is grouped
         .order_by(SectorTemplate.name, TemplateVersion.number)
     )
     return [tuple(row) for row in rows]
