@@ -146,6 +146,8 @@ class Protocol(db.Model):
     revision: Mapped[int] = mapped_column(default=1)
     # The sector template version the protocol started from or last took an update of.
     template_version_id: Mapped[int | None] = mapped_column(ForeignKey("template_version.id"))
+    # The group row the last save removed: {"revision", "step", "question", "index", "row"}; undoable at that revision.
+    removed_row: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     organisation: Mapped[Organisation] = relationship(back_populates="protocols")
@@ -156,13 +158,15 @@ class Protocol(db.Model):
     def title(self) -> str:
         return self.answers.get("profile", {}).get("name") or self.organisation.name
 
-    def save_step(self, step: str, step_answers: dict, based_on: int) -> None:
+    def save_step(self, step: str, step_answers: dict, based_on: int, removed_row: dict | None = None) -> None:
         """Stage one step's answers if nobody saved since revision ``based_on``; else raise StaleRevision.
 
+        ``removed_row`` records a group row this save removed, so it can be put back at the new revision.
         The caller commits, together with its audit event.
         """
         saved = self.saved_steps if step in self.saved_steps else [*self.saved_steps, step]
-        self.save_answers({**self.answers, step: step_answers}, based_on, saved_steps=saved)
+        undo = {**removed_row, "revision": based_on + 1} if removed_row else None
+        self.save_answers({**self.answers, step: step_answers}, based_on, saved_steps=saved, removed_row=undo)
 
     def save_answers(self, answers: dict, based_on: int, **values) -> None:
         """Stage all answers (and other column ``values``) if the revision is still ``based_on``; else StaleRevision."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -19,6 +20,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -32,6 +34,42 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class RowList(FieldList):
+    """A group's rows: every posted row is kept and shown back; more than ``max_rows`` fails validation."""
+
+    def __init__(self, unbound_field, max_rows: int, **kwargs):
+        super().__init__(unbound_field, **kwargs)
+        self.max_rows = max_rows
+        self.overflow: list[list[str]] = []
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        """Rows past the limit are kept as plain text (shown back, never saved); the rest become fields."""
+        self.overflow = []
+        indices = sorted(set(self._extract_indices(self.name, formdata))) if formdata else []
+        if len(indices) > self.max_rows:
+            extra = {index: [] for index in indices[self.max_rows:]}
+            for key in formdata:
+                index = key[len(self.name) + 1:].split("-", 1)[0]
+                if key.startswith(f"{self.name}-") and index.isdigit() and int(index) in extra:
+                    extra[int(index)] += [value for value in formdata.getlist(key) if value.strip()]
+            self.overflow = list(extra.values())
+            self.max_entries = self.max_rows
+        super().process(formdata, data, extra_filters)
+
+    def validate(self, form, extra_validators=()) -> bool:
+        super().validate(form, extra_validators)
+        if self.overflow:
+            self.errors.append(too_many_rows(self.max_rows, len(self.entries) + len(self.overflow)))
+        return not self.errors
+
+
+def too_many_rows(limit: int, count: int | None = None) -> str:
+    """The Dutch message for a group with more rows than allowed."""
+    if count is None:
+        return _("Maximaal %(n)s rijen: er kan geen rij meer bij.", n=limit)
+    return _("Maximaal %(n)s rijen; niets bewaard. Verwijder %(extra)s rij(en) en bewaar opnieuw.", n=limit, extra=count - limit)
 
 
 class StepForm(FlaskForm):
@@ -70,7 +108,7 @@ def _field(question: Question, lang: str):
     if question.type == "multichoice":
         return MultiCheckboxField(choices=choices, **common)
     row_form = type(f"Row_{question.id}", (Form,), {f.id: _field(f, lang) for f in question.fields})
-    return FieldList(FormField(row_form), label=label, description=description, max_entries=question.max_items)
+    return RowList(FormField(row_form), max_rows=question.max_items, label=label, description=description)
 
 
 def step_form_classes(schema: Schema, langs=("nl", "fr")) -> dict[tuple[str, str], type[StepForm]]:
@@ -127,6 +165,8 @@ class NewProtocolForm(FlaskForm):
     )
     sector = RadioField(_l("Sector"), validators=[InputRequired()])
     template = RadioField(_l("Vertrekken van"), coerce=int, validators=[InputRequired()])
+    copy_from = RadioField(_l("Overnemen uit een bestaand protocol"), coerce=int, validators=[InputRequired()],
+                           description=_l("Bij een sjabloon blijven de antwoorden die de federatie vastlegde zoals ze zijn."))
 
 
 def sector_choices(schema: Schema, lang: str) -> list[SelectChoice]:
@@ -143,10 +183,56 @@ def ensure_one_row(form, questions) -> None:
 
 def without_removed_row(question: Question, data, action: str):
     """The group's rows minus the one a "remove:<question>:<index>" button asked to remove."""
-    if question.type == "group" and action.startswith(f"remove:{question.id}:"):
-        index = as_int(action.rsplit(":", 1)[1])
-        return [row for i, row in enumerate(data) if i != index]
+    target = removal(action)
+    if question.type == "group" and target and target[0] == question.id:
+        return [row for i, row in enumerate(data) if i != target[1]]
     return data
+
+
+def removal(action: str) -> tuple[str, int] | None:
+    """(question id, row index) of a "remove:<question>:<index>" button, else None."""
+    kind, _sep, rest = action.partition(":")
+    question_id, _sep, index = rest.rpartition(":")
+    return (question_id, as_int(index)) if kind == "remove" and question_id else None
+
+
+def input_id(question: Question, name: str) -> str:
+    """The id of the input a link should land on: the field's own, or its first option's."""
+    return f"{name}-0" if question.type in ("yesno", "choice", "multichoice") else name
+
+
+def row_label(group: str, number: int, field: str) -> str:
+    """"Interne contactpersonen, rij 6: Telefoon"."""
+    return _("%(group)s, rij %(n)s: %(field)s", group=group, n=number, field=field)
+
+
+def problems(form, element, lang: str):
+    """Every field of a step form with errors: (Dutch name, id of its input, id of its field, messages)."""
+    for question in element.questions:
+        field = form[question.id]
+        label = text(question.label, lang)
+        if question.type != "group":
+            if field.errors:
+                yield label, input_id(question, field.id), field.id, list(field.errors)
+            continue
+        for number, entry in enumerate(field.entries, start=1):
+            for sub_question in question.fields:
+                sub = entry.form[sub_question.id]
+                if sub.errors:
+                    name = row_label(label, number, text(sub_question.label, lang))
+                    yield name, input_id(sub_question, sub.id), sub.id, list(sub.errors)
+        if own := [error for error in field.errors if isinstance(error, str)]:
+            yield label, f"q-{question.id}", f"q-{question.id}", own
+
+
+def error_links(form, element, lang: str) -> list[tuple[str, str]]:
+    """(name, input id) of every field with an error, for the summary above the form."""
+    return [(name, anchor) for name, anchor, _field_id, _messages in problems(form, element, lang)]
+
+
+def field_errors(form, element, lang: str) -> dict[str, list[str]]:
+    """Field id -> messages, for the autosave script to show beside each field."""
+    return {field_id: messages for _name, _anchor, field_id, messages in problems(form, element, lang)}
 
 
 def as_int(raw) -> int:

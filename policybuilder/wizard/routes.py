@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import get_locale
+from flask_babel import format_datetime, get_locale
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from wtforms import SelectChoice
 
 from .. import audit
@@ -15,12 +17,15 @@ from ..answers import AnswersError, answer_text, validate_answers, value
 from ..auth.forms import ActionForm
 from ..extensions import db
 from ..models import Protocol, StaleRevision
+from ..protocols import copied_steps, latest_protocol, start_answers, with_profile_contacts
 from ..federation.service import take_update, update_taken
 from ..federation.store import template_of
 from ..schema import text
 from ..schema_store import get_schema
-from ..sector import MergeError, apply_defaults, merge, resolve
+from ..sector import MergeError, merge, resolve
 from ..textdiff import word_diff
+from ..completion import open_placeholders
+from ..warnings import field_warnings, page_warnings
 from .dashboard import dashboard
 from .forms import (
     CONTROL_CHARS,
@@ -28,12 +33,17 @@ from .forms import (
     StepForm,
     as_int,
     ensure_one_row,
+    error_links,
+    field_errors,
     from_form_data,
+    removal,
     sector_choices,
     to_form_data,
+    too_many_rows,
     without_removed_row,
 )
-from .progress import neighbour, step_states
+from .preview import step_preview
+from .progress import missing_answers, missing_label, neighbour, step_states
 from .templating import enforce_fixed, merge_choices, newer_version, published_templates, step_template
 
 bp = Blueprint("wizard", __name__)
@@ -51,6 +61,11 @@ def wizard_helpers():
         "t": lambda wording: text(wording, lang),
         "display": lambda q, answer: display(q, answer, lang),
         "answer_text": lambda q, answer: answer_text(q, answer, lang),
+        "missing_label": lambda gap: missing_label(gap, lang),
+        "newer_template": newer_version,
+        "page_warnings": lambda answers: page_warnings(answers, lang),
+        "field_warnings": lambda answers, key, question_id: field_warnings(answers, key, question_id, lang),
+        "open_placeholders": lambda answers: open_placeholders(get_schema(), answers, lang),
     }
 
 
@@ -75,27 +90,39 @@ def new():
         abort(403)
     schema = get_schema()
     templates = {v.id: v for v in published_templates()}
-    form = NewProtocolForm(organisation=drafting[0].id, name=drafting[0].name, sector=drafting[0].sector, template=0)
+    sources = {p.id: p for o in drafting for p in sorted(o.protocols, key=lambda p: p.updated_at, reverse=True)}
+    latest = latest_protocol(drafting[0])
+    form = NewProtocolForm(organisation=drafting[0].id, name=drafting[0].name, sector=drafting[0].sector, template=0,
+                           copy_from=latest.id if latest else 0)
     form.organisation.choices = [SelectChoice(o.id, o.name) for o in drafting]
+    form.copy_from.choices = [SelectChoice(0, _("Niets: begin met een leeg profiel en de standaardrollen bij de contactpersonen"))] + [
+        SelectChoice(p.id, _("Het profiel en de contactpersonen van “%(name)s” (%(organisation)s, laatst bewaard op %(when)s)",
+                             name=p.title, organisation=p.organisation.name, when=format_datetime(p.updated_at, "dd/MM/yyyy")))
+        for p in sources.values()
+    ]
     form.sector.choices = sector_choices(schema, current_lang())
     form.template.choices = [SelectChoice(0, _("Geen sjabloon: de standaardtekst van policybuilder"))] + [
         SelectChoice(v.id, _("%(name)s van %(federation)s (versie %(n)s)", name=v.template.name,
                              federation=v.template.organisation.name, n=v.number))
         for v in templates.values()
     ]
-    if form.validate_on_submit():
+    source = sources.get(form.copy_from.data)
+    if form.is_submitted() and source is not None and source.organisation_id != form.organisation.data:
+        form.copy_from.errors.append(_("Kies een protocol van de organisatie waarvoor je dit protocol maakt, of niets."))
+    elif form.validate_on_submit():
         version = templates.get(form.template.data)
-        answers = {"profile": {"name": form.name.data, "sector": form.sector.data}}
-        if version is not None:
-            answers = apply_defaults(template_of(version, schema), answers, schema)
-        protocol = Protocol(
-            organisation_id=form.organisation.data, answers=answers, saved_steps=[], template_version=version
-        )
+        template = template_of(version, schema) if version is not None else None
+        answers = start_answers(form.name.data, form.sector.data, schema, source, template)
+        protocol = Protocol(organisation_id=form.organisation.data, answers=answers,
+                            saved_steps=copied_steps(answers, source), template_version=version)
         db.session.add(protocol)
         db.session.flush()
-        audit.record("protocol.create", protocol.organisation_id, protocol)
+        audit.record("protocol.create", protocol.organisation_id, protocol, copied_from=source.id if source else None)
         db.session.commit()
-        flash(_("Protocol aangemaakt. Begin met het profiel van je organisatie."))
+        if source is None:
+            flash(_("Protocol aangemaakt. Begin met het profiel van je organisatie."))
+        else:
+            flash(_("Protocol aangemaakt met het profiel en de contactpersonen van “%(name)s”. Kijk ze na en pas aan wat verschilt.", name=source.title))
         return redirect(url_for("wizard.step", protocol_id=protocol.id, key="profile"))
     _explain_expired(form)
     return render_template("wizard/new.html", form=form), 422 if form.errors else 200
@@ -104,42 +131,81 @@ def new():
 @bp.route("/protocols/<int:protocol_id>/steps/<key>", methods=["GET", "POST"])
 @login_required
 def step(protocol_id: int, key: str):
-    schema = get_schema()
-    protocol = protocol_or_404(protocol_id, "drafter")
-    if key not in schema.keys:
-        abort(404)
-    element = schema.element(key)
-    form_class = current_app.extensions["policybuilder.forms"][(key, current_lang())]
+    protocol, element, form_class = _step_parts(protocol_id, key)
     if request.method == "GET":
         form = form_class(data=_form_data(protocol, key), revision=protocol.revision)
-        if request.args.get("add") in {q.id for q in element.questions if q.type == "group"}:
-            form[request.args["add"]].append_entry()
+        _add_row(form, element, request.args.get("add"))
+        checked = _mark_missing(form, protocol, key) if request.args.get("check") else None
         ensure_one_row(form, element.questions)
-        return render_template("wizard/step.html", **_page(protocol, element, form))
+        return render_template("wizard/step.html", **_page(protocol, element, form, checked=checked))
 
     form = form_class()
+    action = request.form.get("nav", "stay")
+    status = _save(protocol, element, form, action)
+    if status != 200:
+        ensure_one_row(form, element.questions)
+        return render_template("wizard/step.html", **_page(protocol, element, form, conflict=status == 409)), status
+    _report_saved(request.form, protocol, key, action)
+    return redirect(_target(protocol, key, action))
+
+
+@bp.post("/protocols/<int:protocol_id>/steps/<key>/autosave")
+@login_required
+def autosave(protocol_id: int, key: str):
+    """The step's form saved by the page's script: the same checks as the form, answered in JSON."""
+    protocol, element, form_class = _step_parts(protocol_id, key)
+    form = form_class()
+    status = _save(protocol, element, form, "stay")
+    if status == 200:
+        return jsonify(revision=protocol.revision)
+    if status == 409:
+        return jsonify(conflict=True, message=_("Deze stap werd intussen door iemand anders bewaard.")), 409
+    body = {"errors": field_errors(form, element, current_lang()), "message": _("Niet bewaard: controleer de gemarkeerde velden.")}
+    if form.errors.get("csrf_token"):
+        body["csrf_token"] = generate_csrf()
+    return jsonify(body), 422
+
+
+@bp.post("/protocols/<int:protocol_id>/steps/<key>/preview")
+@login_required
+def preview(protocol_id: int, key: str):
+    """The part of the document this step produces, from the typed (unsaved) answers; nothing is stored."""
+    protocol, element, form_class = _step_parts(protocol_id, key)
+    form = form_class()
+    if not form.validate_on_submit():
+        return jsonify(errors=field_errors(form, element, current_lang())), 422
+    step_answers = _collect(element, form, "stay")[0]
+    overlay = step_template(protocol, element, get_schema())
+    if overlay:
+        enforce_fixed(overlay, element, get_schema(), step_answers, {})
+    return step_preview(protocol, element, {**protocol.answers, key: step_answers})
+
+
+@bp.post("/protocols/<int:protocol_id>/steps/<key>/undo-remove")
+@login_required
+def undo_remove(protocol_id: int, key: str):
+    """Put back the group row the last save removed, if nothing was saved since."""
+    protocol, element, _form_class = _step_parts(protocol_id, key)
+    form = ActionForm()
+    undo = _undo_of(protocol, key)
     if not form.validate_on_submit():
         _explain_expired(form)
-        ensure_one_row(form, element.questions)
-        return render_template("wizard/step.html", **_page(protocol, element, form)), 422
-    action = request.form.get("nav", "stay")
-    step_answers = _collect(element, form, action)
-    overlay = step_template(protocol, element, schema)
-    if overlay and (refused := enforce_fixed(overlay, element, schema, step_answers, request.form)):
-        labels = ", ".join(text(schema.question(ref).label, current_lang()) for ref in refused)
-        flash(_("Niet bewaard: deze antwoorden legde de federatie vast en kunnen niet gewijzigd worden: %(labels)s.", labels=labels), "error")
-        return render_template("wizard/step.html", **_page(protocol, element, form)), 422
-    try:
-        protocol.save_step(key, step_answers, based_on=as_int(form.revision.data))
-    except StaleRevision:
-        db.session.refresh(protocol)
-        form.revision.data, form.revision.raw_data = protocol.revision, None
-        ensure_one_row(form, element.questions)
-        return render_template("wizard/step.html", **_page(protocol, element, form, conflict=True)), 409
-    audit.record("protocol.save", protocol.organisation_id, protocol, step=key, revision=protocol.revision)
-    db.session.commit()
-    _report_saved(request.form, protocol, key)
-    return redirect(_target(protocol, key, action))
+    elif undo is None or as_int(request.form.get("revision")) != protocol.revision:
+        flash(_("De rij kan niet meer teruggezet worden: de stap werd intussen opnieuw bewaard."), "error")
+    else:
+        step_answers = dict(protocol.answers.get(key, {}))
+        rows = list(step_answers.get(undo["question"]) or [])
+        rows.insert(undo["index"], undo["row"])
+        step_answers[undo["question"]] = rows
+        try:
+            protocol.save_step(key, step_answers, based_on=undo["revision"])
+        except StaleRevision:
+            flash(_("De rij kan niet meer teruggezet worden: de stap werd intussen opnieuw bewaard."), "error")
+        else:
+            audit.record("protocol.save", protocol.organisation_id, protocol, step=key, revision=protocol.revision)
+            db.session.commit()
+            flash(_("Rij %(n)s staat weer op haar plaats.", n=undo["index"] + 1), "success")
+    return redirect(url_for("wizard.step", protocol_id=protocol_id, key=key))
 
 
 @bp.get("/protocols/<int:protocol_id>/review")
@@ -153,7 +219,39 @@ def review(protocol_id: int):
     )
 
 
-def _page(protocol: Protocol, element, form: StepForm, conflict: bool = False) -> dict:
+def _step_parts(protocol_id: int, key: str):
+    """The protocol (404 unless the user drafts for it), the step's element and its form class."""
+    schema = get_schema()
+    protocol = protocol_or_404(protocol_id, "drafter")
+    if key not in schema.keys:
+        abort(404)
+    return protocol, schema.element(key), current_app.extensions["policybuilder.forms"][(key, current_lang())]
+
+
+def _save(protocol: Protocol, element, form: StepForm, action: str) -> int:
+    """Validate and store one step: 200 when saved, 422 when the input was refused, 409 on a newer revision."""
+    if not form.validate_on_submit():
+        _explain_expired(form)
+        return 422
+    schema = get_schema()
+    step_answers, removed = _collect(element, form, action)
+    overlay = step_template(protocol, element, schema)
+    if overlay and (refused := enforce_fixed(overlay, element, schema, step_answers, request.form)):
+        labels = ", ".join(text(schema.question(ref).label, current_lang()) for ref in refused)
+        flash(_("Niet bewaard: deze antwoorden legde de federatie vast en kunnen niet gewijzigd worden: %(labels)s.", labels=labels), "error")
+        return 422
+    try:
+        protocol.save_step(element.key, step_answers, based_on=as_int(form.revision.data), removed_row=removed)
+    except StaleRevision:
+        db.session.refresh(protocol)
+        form.revision.data, form.revision.raw_data = protocol.revision, None
+        return 409
+    audit.record("protocol.save", protocol.organisation_id, protocol, step=element.key, revision=protocol.revision)
+    db.session.commit()
+    return 200
+
+
+def _page(protocol: Protocol, element, form: StepForm, conflict: bool = False, checked=None) -> dict:
     """Everything the step template shows."""
     schema = get_schema()
     return {
@@ -167,6 +265,10 @@ def _page(protocol: Protocol, element, form: StepForm, conflict: bool = False) -
         "previous": neighbour(schema, element.key, -1),
         "next": neighbour(schema, element.key, 1),
         "stored": protocol.answers.get(element.key, {}) if conflict else None,
+        "error_links": error_links(form, element, current_lang()),
+        "checked": checked,
+        "undo": _undo_of(protocol, element.key),
+        "preview": Markup(step_preview(protocol, element, protocol.answers)),
     }
 
 
@@ -174,18 +276,54 @@ def _form_data(protocol: Protocol, key: str) -> dict:
     """The answers of one step as form data, with default wording where nothing was saved yet."""
     schema = get_schema()
     lang = current_lang()
-    return {
-        q.id: to_form_data(q, value(schema, protocol.answers, f"{key}.{q.id}", lang))
-        for q in schema.element(key).questions
-    }
+    answers = with_profile_contacts(schema, protocol.answers, lang)
+    return {q.id: to_form_data(q, value(schema, answers, f"{key}.{q.id}", lang)) for q in schema.element(key).questions}
 
 
-def _collect(element, form: StepForm, action: str) -> dict:
-    """The step's answers from a validated form, minus a row the drafter removed."""
-    answers = {}
-    for question in element.questions:
-        answers[question.id] = from_form_data(question, without_removed_row(question, form[question.id].data, action))
-    return answers
+def _add_row(form: StepForm, element, question_id: str | None) -> None:
+    """Add the empty row a "Rij toevoegen" button asked for, unless the group is full (then say so)."""
+    group = next((q for q in element.questions if q.type == "group" and q.id == question_id), None)
+    if group is None:
+        return
+    if len(form[group.id].entries) >= group.max_items:
+        flash(too_many_rows(group.max_items), "error")
+    else:
+        form[group.id].append_entry()
+
+
+def _mark_missing(form: StepForm, protocol: Protocol, key: str) -> list:
+    """Mark every required answer still empty with a message on its field (the review page links here)."""
+    gaps = missing_answers(get_schema(), protocol.answers, key)
+    message = _("Dit antwoord ontbreekt nog.")
+    for gap in gaps:
+        field = form[gap.question.id]
+        if gap.question.type == "group":
+            if not field.entries:
+                field.append_entry()
+            field = field.entries[(gap.row or 1) - 1].form[(gap.field or gap.question.fields[0]).id]
+        field.errors = [message]
+    return gaps
+
+
+def _collect(element, form: StepForm, action: str) -> tuple[dict, dict | None]:
+    """The step's answers from a validated form, minus a row the drafter removed; and that row, for undo."""
+    answers = {q.id: from_form_data(q, without_removed_row(q, form[q.id].data, action)) for q in element.questions}
+    target = removal(action)
+    group = next((q for q in element.questions if q.type == "group" and target and q.id == target[0]), None)
+    if group is None or not 0 <= target[1] < len(form[group.id].data):
+        return answers, None
+    rows = form[group.id].data
+    removed = from_form_data(group, rows[target[1]: target[1] + 1])
+    if not removed:
+        return answers, None
+    index = len(from_form_data(group, rows[: target[1]]))
+    return answers, {"step": element.key, "question": group.id, "index": index, "row": removed[0], "number": target[1] + 1}
+
+
+def _undo_of(protocol: Protocol, key: str) -> dict | None:
+    """The row the last save of step ``key`` removed, while nothing was saved since."""
+    undo = protocol.removed_row
+    return undo if undo and undo.get("step") == key and undo.get("revision") == protocol.revision else None
 
 
 def _target(protocol: Protocol, key: str, action: str) -> str:
@@ -202,15 +340,16 @@ def _target(protocol: Protocol, key: str, action: str) -> str:
     return url_for("wizard.step", protocol_id=protocol.id, key=target)
 
 
-def _report_saved(posted, protocol: Protocol, key: str) -> None:
+def _report_saved(posted, protocol: Protocol, key: str, action: str) -> None:
     """Tell the drafter the step was saved, and what still needs an answer."""
-    flash(_("Je antwoorden zijn bewaard."), "success")
+    if removal(action) is None:
+        flash(_("Je antwoorden zijn bewaard."), "success")
     if any(CONTROL_CHARS.search(v) for v in posted.values()):
         flash(_("Onzichtbare stuurtekens (bijvoorbeeld uit een kopie uit een andere toepassing) werden verwijderd."))
-    state = next(s for s in step_states(get_schema(), protocol) if s.key == key)
-    if state.missing:
+    gaps = missing_answers(get_schema(), protocol.answers, key)
+    if gaps:
         lang = current_lang()
-        names = ", ".join(text(gap.question.label, lang) for gap in state.missing)
+        names = ", ".join(missing_label(gap, lang) for gap in gaps)
         title = text(get_schema().element(key).title, lang)
         flash(_("Nog in te vullen in de stap “%(step)s”: %(names)s. Je kan later verder; het overzicht toont wat ontbreekt.", step=title, names=names))
 

@@ -115,7 +115,7 @@ def test_review_lists_missing_required_answers_with_links(client, make_protocol)
     protocol_id = make_protocol()
     page = client.get(f"/protocols/{protocol_id}/review").get_data(as_text=True)
     assert "Aantal werknemers" in page
-    assert f'href="/protocols/{protocol_id}/steps/profile#q-worker_count"' in page
+    assert f'href="/protocols/{protocol_id}/steps/profile?check=1#worker_count"' in page
     assert "Nog niet bewaard" in page
 
 
@@ -152,7 +152,8 @@ def test_progress_marks_complete_steps(client, submit, make_protocol):
     submit(step_url(protocol_id, "profile"), REQUIRED_PROFILE)
     page = client.get(step_url(protocol_id, "procedure")).get_data(as_text=True)
     assert '<li class="complete">' in page
-    assert "(volledig)" in page
+    assert '<span class="state"><span aria-hidden="true">✓</span> volledig</span>' in page
+    assert '<span class="state">onvolledig</span>' in page
 
 
 def test_group_rows_can_be_added_and_removed(app, client, submit, make_protocol):
