@@ -198,10 +198,12 @@ def _when(moment) -> str:
 
 
 def _already_published(version: TemplateVersion) -> Conflict:
+    """What to say to an editor who publishes a draft equal to the latest version (published meanwhile, or earlier)."""
     publisher = db.session.get(User, version.published_by_id) if version.published_by_id else None
     if publisher is None:
-        return Conflict(_("Dit concept is al gepubliceerd als versie %(n)s, op %(date)s.", n=version.number, date=_when(version.published_at)))
-    return Conflict(_("Dit concept werd intussen al gepubliceerd als versie %(n)s, door %(name)s op %(date)s.",
+        return Conflict(_("Dit concept is al gepubliceerd als versie %(n)s, op %(date)s. Er is niets nieuws om te publiceren.",
+                          n=version.number, date=_when(version.published_at)))
+    return Conflict(_("Dit concept is al gepubliceerd als versie %(n)s, door %(name)s op %(date)s. Er is niets nieuws om te publiceren.",
                       n=version.number, name=publisher.name, date=_when(version.published_at)))
 
 

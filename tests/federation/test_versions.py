@@ -46,7 +46,7 @@ def test_publishing_needs_release_notes_and_a_change(styled, publish, app):
     assert response.status_code == 422 and "Dit veld is vereist." in response.get_data(as_text=True)
     assert publish(styled).status_code == 302
     again = publish(styled, "Nog eens.")
-    assert again.status_code == 422 and "Het concept is gelijk aan versie 1" in again.get_data(as_text=True)
+    assert again.status_code == 409 and "Dit concept is al gepubliceerd als versie 1" in again.get_data(as_text=True)
     assert len(versions_of(app, styled)) == 1
 
 

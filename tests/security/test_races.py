@@ -145,7 +145,7 @@ def test_simultaneous_publishes_make_exactly_one_version(app, editors, session_f
         responses = at_once([
             lambda tab=tab: tab.post(f"{page}/publish", {"revision": revision, "release_notes": f"Nieuw in ronde {number}"}, page) for tab in tabs
         ])
-        check_burst(responses, f"Dit concept werd intussen al gepubliceerd als versie {number}, door Redacteur")
+        check_burst(responses, f"Dit concept is al gepubliceerd als versie {number}, door Redacteur")
         assert all(f"Nieuw in ronde {number}" in r.text for r in responses if r.status == 409)
         with app.app_context():
             numbers = db.session.scalars(select(TemplateVersion.number).where(TemplateVersion.template_id == template_id)).all()
