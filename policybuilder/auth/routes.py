@@ -108,9 +108,20 @@ def invitations():
     return render_template("auth/invitations.html", invitations=pending_invitations(current_user), action=ActionForm())
 
 
-@bp.post("/invitations/<int:invitation_id>/<any(accept, decline):answer>")
+@bp.post("/invitations/<int:invitation_id>/accept")
 @login_required
-def answer_invitation(invitation_id: int, answer: str):
+def accept(invitation_id: int):
+    return _answer(invitation_id, accept_invitation, lambda name: _("Je hoort nu bij %(name)s.", name=name))
+
+
+@bp.post("/invitations/<int:invitation_id>/decline")
+@login_required
+def decline(invitation_id: int):
+    return _answer(invitation_id, decline_invitation, lambda name: _("Je weigerde de uitnodiging van %(name)s.", name=name))
+
+
+def _answer(invitation_id: int, decide, done):
+    """The account holder's answer to one of their own invitations; 404 for anyone else's, 409 if already answered."""
     invitation = db.get_or_404(MembershipInvitation, invitation_id)
     if invitation.user_id != current_user.id:
         abort(404)
@@ -118,14 +129,11 @@ def answer_invitation(invitation_id: int, answer: str):
         flash(_("Dit formulier was verlopen. Probeer opnieuw."), "error")
         return redirect(url_for("auth.invitations"))
     try:
-        (accept_invitation if answer == "accept" else decline_invitation)(invitation)
+        decide(invitation)
     except InvitationDecided as exc:
         flash(str(exc), "error")
         return invitations(), 409
-    if answer == "accept":
-        flash(_("Je hoort nu bij %(name)s.", name=invitation.organisation.name), "success")
-    else:
-        flash(_("Je weigerde de uitnodiging van %(name)s.", name=invitation.organisation.name), "success")
+    flash(done(invitation.organisation.name), "success")
     return redirect(url_for("auth.invitations"))
 
 

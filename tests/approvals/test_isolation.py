@@ -50,8 +50,15 @@ def other_org(app, make_org, make_user, client_for, token, publish_template):
         from policybuilder.models import TemplateVersion
 
         template_id = db.session.get(TemplateVersion, version_id).template_id
+        from policybuilder.models import MembershipInvitation
+
+        invited = make_user("gast@elders.be", (), None)
+        invitation = MembershipInvitation(organisation_id=other, user_id=invited, roles=["drafter"], invited_by_id=user)
+        db.session.add(invitation)
+        db.session.commit()
+        invitation_id = invitation.id
     return {"organisation_id": other, "protocol_id": protocol_id, "number": 1, "user_id": user, "key": "profile",
-            "fmt": "pdf", "lang": "nl", "template_id": template_id, "clause_id": "fed_1"}
+            "fmt": "pdf", "lang": "nl", "template_id": template_id, "clause_id": "fed_1", "invitation_id": invitation_id}
 
 
 @pytest.mark.parametrize(("endpoint", "rule", "method"), ROUTES)
