@@ -68,6 +68,19 @@ class Session:
             headers["Referer"] = self.base + referrer
         return self.request("POST", path, urlencode({token_field: self.token(), **fields}).encode(), headers)
 
+    def upload(self, path: str, fields: dict, files: dict[str, tuple[bytes, str]], referrer: str | None = None) -> Response:
+        """Post ``fields`` (with the CSRF token) and ``files`` (name → (content, file name)) as multipart/form-data."""
+        boundary = "policybuilder-test-boundary"
+        parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+                 for name, value in {"csrf_token": self.token(), **fields}.items()]
+        parts += [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                  f"Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n"
+                  for name, (content, filename) in files.items()]
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        if referrer:
+            headers["Referer"] = self.base + referrer
+        return self.request("POST", path, b"".join(parts) + f"--{boundary}--\r\n".encode(), headers)
+
 
 @pytest.fixture
 def live_url(app):

@@ -14,7 +14,10 @@ from sqlalchemy import func, select
 
 from policybuilder.extensions import db
 from policybuilder.federation.drafts import new_draft, with_style
+from policybuilder.federation.store import FONTS
 from policybuilder.models import Approval, AuditEvent, Protocol, ProtocolVersion, SectorTemplate, TemplateVersion
+from policybuilder.schema_store import get_schema
+from policybuilder.sector import export_package, template_from_json
 
 from ..forms import read_form
 
@@ -172,3 +175,35 @@ def test_simultaneous_template_updates_are_taken_once(app, org, drafters, publis
             assert protocol.answers["learning"]["training"] == "Vorming volgens de federatie."
             taken = select(func.count(AuditEvent.id)).where(AuditEvent.action == "protocol.template_update", AuditEvent.object_id == protocol_id)
             assert db.session.scalar(taken) == 1
+
+
+def test_simultaneous_imports_store_each_version_once(app, editors, session_for, at_once):
+    federation, users = editors
+    tabs = sessions(session_for, users)
+    index = f"/federation/{federation}/templates"
+    with app.app_context():
+        schema = get_schema()
+        draft = new_draft("Protocol jeugdhulp", "Sectorfederatie Jeugd")
+
+        def package(number: int, text: str) -> bytes:
+            return export_package(template_from_json({**with_style(draft, cover_text=text), "version": number}, schema, FONTS))
+
+        packages = [(package(n, f"A{n}"), package(n, f"B{n}")) for n in range(1, ROUNDS + 1)]
+    for number, (first, second) in enumerate(packages, start=1):
+        # Half the editors import one package, the other half a different one with the same version number.
+        responses = at_once([
+            lambda tab=tab, data=(first, second)[i % 2]: tab.upload(f"{index}/import", {}, {"package": (data, "sjabloon.pbt")}, index)
+            for i, tab in enumerate(tabs)
+        ])
+        assert not [r for r in responses if isinstance(r, Exception) or r.status >= 500], responses
+        with app.app_context():
+            rows = db.session.scalars(select(SectorTemplate).where(SectorTemplate.organisation_id == federation)).all()
+            assert len(rows) == 1  # one template of that name, however many imported it at once
+            versions = {v.number: v.data["style"]["cover_text"] for v in rows[0].versions}
+        assert sorted(versions) == list(range(1, number + 1))
+        stored = versions[number]
+        for i, response in enumerate(responses):
+            if f"{'AB'[i % 2]}{number}" == stored:  # the same package as the one stored: added once, the rest "al aanwezig"
+                assert response.status == 302, response.status
+            else:
+                assert response.status == 422 and f"Versie {number} van “Protocol jeugdhulp” bestaat al met een andere inhoud." in html.unescape(response.text)
