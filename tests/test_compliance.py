@@ -131,3 +131,40 @@ def test_broken_compliance_file_is_named(tmp_path):
     (target / "compliance.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(SchemaError, match=r"compliance.yaml: field rules/0/when/0"):
         load_checks(target)
+
+
+# --- where the drafter and the approver see the warnings ------------------------------------------
+
+
+def test_review_page_lists_warnings_and_the_step_shows_the_term_beside_its_field(client, make_protocol):
+    protocol_id = make_protocol(answers={
+        "profile": {"name": "CAW Oost", "worker_count": 420, "has_cpbw": True, "has_union_delegation": True},
+        "contacts": {"has_vertrouwenspersoon": False},
+        "external_support": {"extra_support": "Bij langdurige stress: de bedrijfsarts van Mensura."},
+    })
+    review = client.get(f"/protocols/{protocol_id}/review").get_data(as_text=True)
+    assert "Aandachtspunten voor de inhoud" in review
+    assert "Met 50 of meer werknemers is een vertrouwenspersoon verplicht" in review
+    assert f"/protocols/{protocol_id}/steps/external_support#q-extra_support" in review
+    step = client.get(f"/protocols/{protocol_id}/steps/external_support").get_data(as_text=True)
+    field = step[step.index('id="q-extra_support"'):]
+    assert "“bedrijfsarts” is een Nederlandse term. In Vlaanderen zeg je: arbeidsarts" in field[:field.index("</div>", field.index("warning"))]
+
+
+def test_leaving_open_placeholders_blank_on_submit_reaches_the_version_and_the_approver(app, client, approver_client, make_protocol, token):
+    protocol_id = make_protocol(answers={"profile": {"name": "Praktijk De Brug", "worker_count": 12, "has_cpbw": False, "has_union_delegation": False}})
+    review_url = f"/protocols/{protocol_id}/review"
+    review = client.get(review_url).get_data(as_text=True)
+    assert "Open plaatsen in het document" in review and 'value="profile.drafted_by"' in review
+    response = client.post(f"/protocols/{protocol_id}/submit",
+                           data={"csrf_token": token(client, review_url), "leave_blank": ["profile.drafted_by", "nope.nope"]})
+    assert response.status_code == 302
+    with app.app_context():
+        from policybuilder.extensions import db
+        from policybuilder.models import Protocol
+
+        version = db.session.get(Protocol, protocol_id).versions[-1]
+        assert version.answers["_blank"] == ["profile.drafted_by"]
+    page = approver_client.get(f"/protocols/{protocol_id}/versions/1").get_data(as_text=True)
+    assert "Nog open in het document" in page and "bewaarplaats bewijsmateriaal" in page  # the approver sees what is missing
+    assert "naam en functie opsteller" not in page  # left blank on purpose: not open, and not printed

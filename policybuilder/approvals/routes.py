@@ -35,6 +35,7 @@ def submit(protocol_id: int):
     # The review page may post the revision it showed; else the draft as it is now is submitted.
     based_on = as_int(request.form["revision"]) if "revision" in request.form else protocol.revision
     try:
+        based_on = service.leave_blank(protocol, request.form.getlist("leave_blank"), based_on)
         version = service.submit(protocol, current_user, based_on)
     except service.ApprovalRefused as exc:
         flash(str(exc), "error")

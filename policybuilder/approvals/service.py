@@ -14,10 +14,12 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..answers import value
+from ..completion import with_blanks
 from ..errors import Conflict
 from ..extensions import db
 from ..models import Approval, Protocol, ProtocolVersion, StaleRevision, User, lock_at_revision
 from ..schema import Schema
+from ..schema_store import get_schema
 
 
 class ApprovalRefused(Exception):
@@ -61,6 +63,18 @@ def submit(protocol: Protocol, user: User, based_on: int) -> ProtocolVersion:
     audit.record("version.submit", protocol.organisation_id, version, number=number, hash=version.content_hash[:12])
     db.session.commit()
     return version
+
+
+def leave_blank(protocol: Protocol, refs: list[str], based_on: int) -> int:
+    """Stage the drafter's choice to leave these [placeholders] blank in the draft; the revision to submit at."""
+    answers = with_blanks(get_schema(), protocol.answers, refs) if refs else protocol.answers
+    if answers == protocol.answers:
+        return based_on
+    try:
+        protocol.save_answers(answers, based_on)
+    except StaleRevision:
+        raise Conflict(_("Het concept werd intussen gewijzigd. Bekijk het overzicht opnieuw en dien dan in.")) from None
+    return based_on + 1
 
 
 def check_may_decide(version: ProtocolVersion, user: User) -> bool:

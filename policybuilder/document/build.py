@@ -195,14 +195,14 @@ class _Builder:
         rows = [row for row in rows if not self.absent_role_only(row, fields)]
         widths = getattr(clause, "widths", ())
         if not rows:
-            return Table(headers, (tuple(self.blank(self.blank_name(f), clause.source) for f in fields),), widths)
+            return Table(headers, (tuple(self.blank(self.blank_name(f), clause.source, text(group.label, self.lang)) for f in fields),), widths)
         # An optional column nobody filled in is left out: it would print nothing in every row.
         kept = [n for n, f in enumerate(fields) if f.required or any(not is_empty(row.get(f.id)) for row in rows)]
         if len(widths) == len(fields):
             widths = tuple(widths[n] for n in kept)
         fields = [fields[n] for n in kept]
         headers = tuple(headers[n] for n in kept)
-        cells = tuple(tuple(self.cell_runs(f, row.get(f.id), clause.source) for f in fields) for row in rows)
+        cells = tuple(tuple(self.cell_runs(f, row.get(f.id), clause.source, text(group.label, self.lang)) for f in fields) for row in rows)
         return Table(headers, cells, widths)
 
     def absent_role_only(self, row: dict, fields) -> bool:
@@ -216,12 +216,12 @@ class _Builder:
                   or (fact == "management" and word not in self.facts.management.lower())]
         return any(word in role for word in absent)
 
-    def cell_runs(self, field: Question, answer: Any, source: str) -> Inline:
+    def cell_runs(self, field: Question, answer: Any, source: str, group_label: str) -> Inline:
         """A group cell: the answer, nothing for an empty optional field, a placeholder for a missing required one."""
         shown = answer_text(field, answer, self.lang)
         if shown:
             return (Run(shown),)
-        return self.blank(self.blank_name(field), source) if field.required else ()
+        return self.blank(self.blank_name(field), source, group_label) if field.required else ()
 
     # -- wording and answers -------------------------------------------------------------
     def fill(self, wording: dict[str, str] | None) -> Inline:
@@ -278,12 +278,12 @@ class _Builder:
     def blank_name(self, question: Question) -> str:
         return text(question.blank, self.lang) or text(question.label, self.lang)
 
-    def blank(self, name: str, ref: str = "") -> Inline:
+    def blank(self, name: str, ref: str = "", label: str = "") -> Inline:
         """The marked placeholder for a missing answer; nothing when the drafter chose to leave ``ref`` blank."""
         if ref and ref in self.left_blank:
             return ()
         if ref:
-            self.open.setdefault(ref, name)
+            self.open.setdefault(ref, label or name)
         return (Run(f"[{name}]", placeholder=True),)
 
     def when(self, day: date | None) -> Inline:
