@@ -79,3 +79,19 @@ def test_broken_schema_stops_the_app(schema_copy, tmp_path):
     edit("monitoring", lambda d: d.pop("guidance"))
     with pytest.raises(SchemaError, match="elements/monitoring.yaml"):
         create_app({"SCHEMA_DIR": str(target), "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_placeholder_to_unknown_fact_is_refused(schema_copy):
+    target, edit = schema_copy
+    edit("learning", lambda d: d["clauses"].append({"id": "extra", "kind": "paragraph", "text": {"nl": "Zie {facts.boss}"}}))
+    with pytest.raises(SchemaError, match=r"elements/learning.yaml: field clauses/extra: unknown fact 'boss'"):
+        load_schema(target)
+
+
+def test_known_facts_in_clauses_and_intros_load(schema_copy):
+    target, edit = schema_copy
+    edit("learning", lambda d: d.update(intro={"nl": "Wat {facts.management} en {facts.register_keeper} doen."}))
+    assert load_schema(target).element("learning").intro["nl"].startswith("Wat {facts.management}")
+    edit("learning", lambda d: d.update(intro={"nl": "Wat {facts.nobody} doet."}))
+    with pytest.raises(SchemaError, match=r"field clauses/intro: unknown fact 'nobody'"):
+        load_schema(target)

@@ -139,3 +139,21 @@ def test_answer_at_the_start_of_a_sentence_gets_a_capital(schema):
     text = all_text(doc)
     assert "De coördinator keurt het protocol en elke nieuwe versie goed." in text
     assert "de directie" not in text.lower().replace("de directie,", "")  # no board: never "de directie"
+
+
+def test_unknown_fact_in_document_texts_is_named():
+    from policybuilder.document.texts import parse_texts
+    from policybuilder.schema import SCHEMA_DIR, read_yaml
+
+    data = read_yaml(SCHEMA_DIR / "document.yaml")
+    data["intro"]["blocks"][0]["text"]["nl"] = "Meld het aan {facts.chef}."
+    with pytest.raises(TemplateError, match=r"document.yaml: field intro/blocks/0/text/nl: unknown fact 'chef'"):
+        parse_texts(data)
+
+
+def test_left_blank_answers_print_nothing_and_approved_documents_carry_no_drafting_note(schema):
+    answers = {"profile": {"name": "vzw X"}, "_blank": ["procedure.evidence_location"]}
+    draft = all_text(build_document(schema, answers, META))
+    assert "[bewaarplaats bewijsmateriaal]" not in draft and "Tekst tussen vierkante haken" in draft
+    approved = DocumentMeta(organisation="vzw X", version_label="1", status="approved", approved_by_name="An", approved_by_function="directeur")
+    assert "Tekst tussen vierkante haken" not in all_text(build_document(schema, answers, approved))
