@@ -105,6 +105,7 @@ class _Builder:
             (labels["next_review"], review),
             (labels["replaces"], (Run(meta.replaces_version or labels["first_version"]),)),
         )
+        rows = tuple(row for row in rows if row[1])  # an answer left blank on purpose: no empty row
         if meta.is_draft:
             warnings = compliance.findings(self.schema, self.answers, self.lang, today=meta.date, in_force=meta.in_force_date)
             rows += tuple((labels["attention"], (Run(warning.message),)) for warning in warnings)
