@@ -19,9 +19,9 @@ class DecisionForm(FlaskForm):
 
 class ApproveForm(DecisionForm):
     consultation_note = TextAreaField(
-        _l("Overleg met het CPBW of de werknemersvertegenwoordiging (optioneel)"),
+        _l("Advies van het CPBW, de vakbondsafvaardiging of de werknemers (optioneel)"),
         filters=[strip_control_chars], validators=[Optional(), Length(max=2000)],
-        description=_l("Bijvoorbeeld: besproken in het CPBW, advies gunstig."),
+        description=_l("Alleen het advies, bijvoorbeeld: gunstig. Het document zet er zelf bij wie het gaf en wanneer: “Advies gevraagd aan het CPBW op 25/11/2026: gunstig.”"),
     )
     consultation_date = DateField(_l("Datum van dat overleg (optioneel)"), validators=[Optional()])
     in_force_date = DateField(_l("In werking vanaf"), validators=[DataRequired()])
