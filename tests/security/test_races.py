@@ -207,3 +207,12 @@ def test_simultaneous_imports_store_each_version_once(app, editors, session_for,
                 assert response.status == 302, response.status
             else:
                 assert response.status == 422 and f"Versie {number} van “Protocol jeugdhulp” bestaat al met een andere inhoud." in html.unescape(response.text)
+
+
+def test_sqlite_connections_wait_for_each_other_instead_of_failing(app):
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only: PostgreSQL makes a second writer wait on its own")
+        connection = db.session.connection()
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"  # readers do not block the writer
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000  # a second writer waits up to 5 s
