@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Approval, Organisation, Protocol, ProtocolVersion
-from .verify import verify_bytes
+from .verify import MAX_FILE_BYTES, verify_bytes
 
 
 def init_app(app: Flask) -> None:
@@ -32,7 +32,8 @@ def verify_command(path: Path) -> None:
     """Say which organisation, version and approval a .docx or .pdf matches (exit 1 if none)."""
     from ..documents.files import version_document
 
-    result = verify_bytes(path.read_bytes(), version_document)
+    with path.open("rb") as handle:
+        result = verify_bytes(handle.read(MAX_FILE_BYTES + 1), version_document)
     version = result.version
     if result.status == "match":
         approval = version.approval
@@ -45,11 +46,11 @@ def verify_command(path: Path) -> None:
                      org=version.protocol.organisation.name, n=version.number, decided=decided, hash=version.content_hash[:12]))
         return
     messages = {
-        "altered": lambda: _("%(file)s: GEWIJZIGD – het noemt versie %(n)s, maar de tekst verschilt", file=path.name, n=version.number),
+        "altered": lambda: _("%(file)s: GEWIJZIGD – het noemt versie %(n)s, maar de tekst of de pagina's verschillen", file=path.name, n=version.number),
         "unknown": lambda: _("%(file)s: komt met geen enkele bewaarde versie overeen", file=path.name),
-        "unreadable": lambda: _("%(file)s: geen leesbaar .docx- of .pdf-bestand", file=path.name),
+        "unreadable": lambda: _("%(file)s: dit bestand kan niet gelezen worden", file=path.name),
     }
-    click.echo(messages[result.status](), err=True)
+    click.echo(" ".join(filter(None, [messages[result.status](), result.reason])), err=True)
     sys.exit(1)
 
 
