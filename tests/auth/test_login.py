@@ -140,3 +140,20 @@ def test_create_user_command_refuses_a_weak_password(app, runner):
     assert result.exit_code == 1 and "te gemakkelijk te raden" in result.output
     with app.app_context():
         assert db.session.query(User).count() == 0
+
+
+def test_a_link_used_twice_at_the_same_moment_sets_one_password(app, make_user, org):
+    from policybuilder.auth.users import UserError, set_password
+
+    user_id = make_user("jo@delinde.be", ("drafter",), org, password=None)
+    with app.test_request_context():
+        user = db.session.get(User, user_id)
+        was = user.password_hash  # both requests opened the link before either saved
+        set_password(user, "het eerste lange wachtwoord", was)
+        try:
+            set_password(user, "het tweede lange wachtwoord", was)
+        except UserError as exc:
+            assert "al gebruikt" in str(exc)
+        else:
+            raise AssertionError("the second use of the link was accepted")
+        assert db.session.get(User, user_id).check_password("het eerste lange wachtwoord")
