@@ -138,7 +138,8 @@ def store_import(federation: Organisation, template: Template, logo: bytes | Non
     """Store an imported template as a version of the federation's template of that name; commits.
 
     Returns the template and the new version (None when the content equals a version already there).
-    Refused when the version number exists with other content, or is older than the latest.
+    Refused when the version number exists with other content, or is older than the latest (also said to the
+    command line, so an import that loses a race is refused rather than a 409).
     """
     lock(federation)  # imports into one federation take turns: a simultaneous one waits, then sees this one's version
     data = template_to_json(template)
@@ -167,12 +168,12 @@ def store_import(federation: Organisation, template: Template, logo: bytes | Non
             try:
                 update_at_revision(row, row.revision, draft=data, draft_logo=logo)
             except StaleRevision:  # an editor saved the draft at this very moment
-                raise Conflict(_("Het concept van “%(name)s” werd net bewaard. Lees het pakket opnieuw in.", name=row.name)) from None
+                raise Refused(_("Het concept van “%(name)s” werd net bewaard. Lees het pakket opnieuw in.", name=row.name)) from None
     try:
         version = _add_version(row, template, logo, user)
     except IntegrityError:  # the unique version number: the second guard, should the lock not hold
         db.session.rollback()
-        raise Conflict(_("Versie %(n)s van “%(name)s” werd intussen al ingelezen.", n=template.version, name=template.name)) from None
+        raise Refused(_("Versie %(n)s van “%(name)s” werd intussen al ingelezen.", n=template.version, name=template.name)) from None
     audit.record("template.import", federation.id, version, template=row.id, number=version.number)
     db.session.commit()
     return row, version

@@ -209,6 +209,19 @@ def test_simultaneous_imports_store_each_version_once(app, editors, session_for,
                 assert response.status == 422 and f"Versie {number} van “Protocol jeugdhulp” bestaat al met een andere inhoud." in html.unescape(response.text)
 
 
+def test_simultaneous_creates_make_one_template_of_a_name(app, editors, session_for, at_once):
+    federation, users = editors
+    tabs = sessions(session_for, users)
+    index = f"/federation/{federation}/templates"
+    for round_ in range(ROUNDS):
+        responses = at_once([lambda tab=tab: tab.post(index, {"name": f"Sjabloon {round_}"}, index) for tab in tabs])
+        assert sorted(r.status for r in responses) == [302] + [422] * (N - 1)
+        assert all("Er bestaat al een sjabloon met deze naam." in r.text for r in responses if r.status == 422)
+        with app.app_context():
+            names = db.session.scalars(select(SectorTemplate.name).where(SectorTemplate.organisation_id == federation)).all()
+        assert sorted(names) == sorted(f"Sjabloon {n}" for n in range(round_ + 1))
+
+
 def test_sqlite_connections_wait_for_each_other_instead_of_failing(app):
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
