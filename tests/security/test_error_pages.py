@@ -48,3 +48,16 @@ def test_too_many_attempts_ask_to_wait(anon_client, drafter):
     assert "Te veel pogingen. Wacht een minuut en probeer dan opnieuw." in text
     assert "Controleer wat je invulde" not in text
     assert 0 < int(response.headers["Retry-After"]) <= 61
+
+
+def test_when_even_the_error_page_fails_a_plain_dutch_page_answers(app, client, monkeypatch):
+    from policybuilder import errors
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("template store unreachable")
+
+    monkeypatch.setattr(errors, "render_template", broken)
+    response = client.get("/protocols/999999/review")
+    assert response.status_code == 404
+    assert "Deze pagina bestaat niet (meer)." in response.get_data(as_text=True)
+    assert response.get_data(as_text=True).startswith("<!doctype html>")
