@@ -250,6 +250,8 @@ class _Builder:
             filled = self.placeholder(ref_of(match))
             if filled and ref_of(match) not in KEEP_CASE and SENTENCE_END.search(plain((*before, *runs))):
                 filled = (dataclasses.replace(filled[0], text=_capitalise(filled[0].text)), *filled[1:])
+            if filled and runs and self.lang == "fr":
+                runs[-1], filled = _contract_fr(runs[-1], filled)
             runs += [dataclasses.replace(r, bold=bold, italic=italic) for r in filled]
             position = match.end()
         if position < len(source):
@@ -289,6 +291,20 @@ class _Builder:
 
     def when(self, day: date | None) -> Inline:
         return (Run(format_date(day)),) if day else self.blank(self.labels["blank_date"])
+
+
+FR_CONTRACTIONS = {("à", "le"): "au", ("à", "les"): "aux", ("de", "le"): "du", ("de", "les"): "des"}
+
+
+def _contract_fr(previous: Run, filled: Inline) -> tuple[Run, Inline]:
+    """French "à le conseiller" -> "au conseiller" where fixed text meets a filled-in fact."""
+    head, _, preposition = previous.text.rstrip(" ").rpartition(" ")
+    article, _, rest = filled[0].text.partition(" ")
+    merged = FR_CONTRACTIONS.get((preposition, article)) if previous.text.endswith(" ") else None
+    if not merged:
+        return previous, filled
+    previous = dataclasses.replace(previous, text=f"{head} {merged} " if head else f"{merged} ")
+    return previous, (dataclasses.replace(filled[0], text=rest), *filled[1:])
 
 
 def ref_of(match: re.Match) -> str:
