@@ -165,6 +165,10 @@ class _WordWriter:
         stamp = datetime.combine(self.doc.meta.date or date(2000, 1, 1), time(), tzinfo=timezone.utc)
         core.created = core.modified = stamp
         core.revision = 1
+        # Hyphenate long words (as the PDF does in table cells) instead of breaking them anywhere;
+        # the element's place in settings.xml is fixed by the schema: right after defaultTabStop.
+        tab_stop = self.word.settings.element.find(qn("w:defaultTabStop"))
+        tab_stop.addnext(OxmlElement("w:autoHyphenation", {qn("w:val"): "true"}))
 
     def clean_package(self) -> None:
         """Leave out python-docx's template leftovers: its thumbnail, its bibliography part and its app.xml."""

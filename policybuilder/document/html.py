@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -12,6 +13,7 @@ from .layout import column_widths, keep_numbers_together
 from .model import Document, Style
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif"}
 
 
@@ -28,7 +30,18 @@ def _data_uri(data: bytes) -> str:
 
 
 def _lines(value: str) -> Markup:
-    return Markup("<br>").join(escape(keep_numbers_together(line)) for line in value.split("\n"))
+    return Markup("<br>").join(_unbroken(keep_numbers_together(line)) for line in value.split("\n"))
+
+
+def _unbroken(line: str) -> Markup:
+    """``line`` escaped, its e-mail addresses in a span that is never hyphenated or wrapped."""
+    if "@" not in line:
+        return escape(line)
+    parts, position = [], 0
+    for match in EMAIL.finditer(line):
+        parts += [escape(line[position : match.start()]), Markup('<span class="nobr">%s</span>') % match.group()]
+        position = match.end()
+    return Markup("").join([*parts, escape(line[position:])])
 
 
 def _css_string(value: str) -> Markup:

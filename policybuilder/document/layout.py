@@ -1,26 +1,32 @@
 """Layout decisions both renderers share: unbreakable phone numbers and column widths from content.
 
-Widths are estimated from character counts (no font metrics): each column gets at least its
-longest unbreakable word (a phone number with non-breaking spaces, an e-mail address, a long
-word) and the rest of the line is shared in proportion to how much text each column holds,
-as a browser's automatic table layout does. Word and the PDF then draw the same columns.
+Column widths come from the text's real widths in Liberation Sans (the metric twin of Arial,
+shipped in assets/fonts): each column gets at least its widest unbreakable word (a phone
+number with non-breaking spaces, an e-mail address; a plain word may be hyphenated) and the
+rest of the line is shared in proportion to how much text each column holds, as a browser's
+automatic table layout does. Word and the PDF then draw the same columns.
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from .model import BulletList, Document, Heading, NoteBox, NumberedList, Paragraph, Table, plain
 
 NBSP = "\u00a0"
 #: A Belgian phone number as people write it: 015 28 44 12, 0471 23 45 67, +32 15 28 44 12, 015/28.44.12.
 PHONE = re.compile(r"(?<![\w@])\+?\(?\d{2,4}\)?(?:[ ./]\d{2,4}){2,4}(?![\w@])")
-WORD = re.compile(r"\S+")
-#: Characters of 9.5 pt text that fit across the 17 cm text width, less each cell's padding.
-LINE_CHARS = 96
-CELL_PADDING_CHARS = 2
-MIN_COLUMN_CHARS = 5
-#: A column never needs more room than this many characters of its longest cell.
-PREFERRED_CAP = 160
+WORD = re.compile(r"[^ \t\n]+")  # a non-breaking space joins
+FONT = Path(__file__).resolve().parent / "assets" / "fonts" / "LiberationSans-Regular.ttf"
+#: Widths in em of the table text (9.5 pt): the 17 cm text width, a cell's padding and borders.
+LINE_EM = 482 / 9.5
+CELL_PADDING_EM = 1.0
+MIN_COLUMN_EM = 2.5
+BOLD = 1.08  # header cells are bold: about this much wider
+HYPHENATED_EM = 4.5  # a column narrower than a long plain word hyphenates it
+#: A column never needs more room than this for its longest cell.
+PREFERRED_CAP_EM = 60
 #: The staff card's font size (pt) at each step it may shrink through to fit one page (document.css, .card.step-N).
 CARD_SIZES = (10.5, 10, 9.5, 9, 8.5, 8, 7.5, 7)
 
@@ -32,11 +38,42 @@ def keep_numbers_together(text: str) -> str:
     return PHONE.sub(lambda match: match.group().replace(" ", NBSP), text)
 
 
-def _cell_sizes(text: str) -> tuple[int, int]:
-    """(longest unbreakable word, whole length) of a cell's text, in characters."""
-    text = keep_numbers_together(text)
-    words = WORD.findall(text)
-    return (max((len(word) for word in words), default=0), len(text))
+@lru_cache(maxsize=1)
+def _advances() -> tuple[dict[int, float], float]:
+    """Advance width in em of each character of Liberation Sans, and a fallback for the rest."""
+    from fontTools.ttLib import TTFont  # fontTools comes with WeasyPrint; read once per process
+
+    with TTFont(str(FONT), lazy=True) as font:
+        scale = 1 / font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        widths = {code: metrics[name][0] * scale for code, name in font.getBestCmap().items()}
+    return widths, widths[ord("n")]
+
+
+def text_width(text: str) -> float:
+    """The width of ``text`` in em of Liberation Sans (Arial's metrics)."""
+    widths, fallback = _advances()
+    return sum(widths.get(ord(c), fallback) for c in text)
+
+
+def _cell_sizes(text: str, bold: bool = False) -> tuple[float, float]:
+    """(narrowest width the cell can take, whole width) of a cell's text, in em.
+
+    Phone numbers, e-mail addresses, web addresses and other words with digits or punctuation
+    are never split, so the column takes their whole width; a plain word may be hyphenated
+    (both renderers hyphenate table cells), so it asks for HYPHENATED_EM at most.
+    """
+    factor = BOLD if bold else 1
+    words = WORD.findall(keep_numbers_together(text))
+    narrowest = max((_unsplit_width(word) for word in words), default=0)
+    return narrowest * factor, text_width(text) * factor
+
+
+def _unsplit_width(word: str) -> float:
+    width = text_width(word)
+    if word.rstrip(".,;:!?)").lstrip("(").isalpha():
+        return min(width, HYPHENATED_EM)
+    return width
 
 
 def column_widths(table: Table) -> tuple[float, ...]:
@@ -49,25 +86,25 @@ def column_widths(table: Table) -> tuple[float, ...]:
     if table.form and table.widths:
         total = sum(table.widths)
         return tuple(width / total for width in table.widths)
-    columns = [[header] for header in table.headers]
+    columns = [[(header, True)] for header in table.headers]
     for row in table.rows:
         for index, cell in enumerate(row[:count]):
-            columns[index].append(plain(cell))
+            columns[index].append((plain(cell), False))
     minimum, preferred = [], []
     for cells in columns:
-        sizes = [_cell_sizes(cell) for cell in cells]
-        words = max(MIN_COLUMN_CHARS, *(word for word, _ in sizes))
-        minimum.append(words + CELL_PADDING_CHARS)
-        preferred.append(max(words, min(PREFERRED_CAP, max(whole for _, whole in sizes))) + CELL_PADDING_CHARS)
+        sizes = [_cell_sizes(cell, bold) for cell, bold in cells]
+        narrowest = max(MIN_COLUMN_EM, *(low for low, _ in sizes))
+        minimum.append(narrowest + CELL_PADDING_EM)
+        preferred.append(max(narrowest, min(PREFERRED_CAP_EM, max(whole for _, whole in sizes))) + CELL_PADDING_EM)
     if table.widths and len(table.widths) == count:
         # The text's widths are a hint for sharing the room, never below a column's minimum.
         total = sum(table.widths)
-        preferred = [max(low, LINE_CHARS * width / total) for low, width in zip(minimum, table.widths)]
-    room = LINE_CHARS - sum(minimum)
+        preferred = [max(low, LINE_EM * width / total) for low, width in zip(minimum, table.widths)]
+    room = LINE_EM - sum(minimum)
     if room <= 0:
         widths = minimum
-    elif sum(preferred) <= LINE_CHARS:
-        spare = LINE_CHARS - sum(preferred)
+    elif sum(preferred) <= LINE_EM:
+        spare = LINE_EM - sum(preferred)
         widths = [pref + spare * pref / sum(preferred) for pref in preferred]
     else:
         extra = [pref - low for low, pref in zip(minimum, preferred)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..answers import AnswersError, validate_answers
-from ..schema import PLACEHOLDER, Clause, Question, Schema, _clause, load_json_schema
+from ..schema import FACTS, PLACEHOLDER, Clause, Question, Schema, _clause, load_json_schema, unknown_fact
 from ..validation import TOP, capped, content_problems, count, text_size
 from .errors import TemplateError
 
@@ -232,7 +232,7 @@ def _clause_refs(clause: Clause) -> list[str]:
     for wording in (clause.text, clause.heading, *clause.items):
         for lang_text in (wording or {}).values():
             refs.extend(f"{e}.{q}" for e, q in PLACEHOLDER.findall(lang_text))
-    return refs
+    return [ref for ref in refs if not ref.startswith(f"{FACTS}.") or unknown_fact(ref)]  # known {facts.name} are fine
 
 
 def _clause_problems(template: Template, schema: Schema) -> list[str]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from datetime import date
@@ -60,5 +61,29 @@ def pdf_text(data: bytes, tmp_path: Path) -> list[str]:
 
 
 def normalise(text: str) -> str:
-    """One space between words; a hyphen at a line end joins the next word."""
-    return re.sub(r"-\s+", "-", re.sub(r"\s+", " ", text)).strip()
+    """One space between words; a hyphen at a line end joins the next word, a hyphenation point (U+2010) disappears."""
+    return re.sub(r"-\s+", "-", re.sub(r"\u2010\s+", "", re.sub(r"\s+", " ", text))).strip()
+
+
+FONTS = Path(__file__).resolve().parents[2] / "policybuilder" / "document" / "assets" / "fonts"
+
+
+def word_as_pdf(data: bytes, tmp_path: Path, name: str = "doc") -> Path:
+    """The .docx converted to PDF by LibreOffice (headless), as a reader with Word would lay it out.
+
+    Word users have Arial; this machine may not, so LibreOffice gets the shipped Liberation fonts
+    (Arial's metric twins, which it substitutes for Arial) through a fontconfig file of its own.
+    """
+    source = tmp_path / f"{name}.docx"
+    source.write_bytes(data)
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        f'<include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>{FONTS}</dir></fontconfig>'
+    )
+    profile = (tmp_path / "lo-profile").as_uri()
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        capture_output=True, check=True, timeout=180, env={**os.environ, "FONTCONFIG_FILE": str(config)},
+    )
+    return tmp_path / f"{name}.pdf"

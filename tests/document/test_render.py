@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import zipfile
 from io import BytesIO
 
 import docx
@@ -14,7 +15,7 @@ from policybuilder.document import RenderError, Style, StyleError, build_documen
 from policybuilder.document.model import Table
 from policybuilder.document.pdf import LocalOnlyFetcher
 
-from .conftest import META, docx_text, example, normalise, pdf_text
+from .conftest import META, docx_text, example, normalise, pdf_text, word_as_pdf
 
 PNG_1PX = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -160,15 +161,61 @@ def test_logo_must_be_an_image(schema):
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (libreoffice-writer-nogui) is not installed")
-def test_libreoffice_converts_the_docx(rendered, tmp_path):
-    name, _, data, _ = rendered
-    source = tmp_path / f"{name}.docx"
-    source.write_bytes(data)
-    profile = (tmp_path / "lo-profile").as_uri()
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-        capture_output=True, check=True, timeout=180,
-    )
-    converted = pypdf.PdfReader(tmp_path / f"{name}.pdf")
-    assert len(converted.pages) >= 15
-    assert "Procedure bij een incident" in "".join(page.extract_text() for page in converted.pages)
+def test_libreoffice_converts_the_docx_with_page_numbers_in_its_contents(rendered, tmp_path):
+    name, doc, data, _ = rendered
+    converted = pypdf.PdfReader(word_as_pdf(data, tmp_path, name))
+    pages = [page.extract_text() for page in converted.pages]
+    assert len(pages) >= 15
+    assert "Procedure bij een incident" in "".join(pages)
+    contents = pages[1][pages[1].index(doc.labels["contents"]):]
+    numbered = dict(re.findall(r"^(.+?)[ .…]*?(\d+)\s*$", contents, re.M))
+    for _level, title, _anchor in doc.outline():
+        # each entry carries a page number, and that page (give or take one: Word lays out by itself) opens the chapter
+        page = int(numbered[title.rstrip(". ")] if title.rstrip(". ") in numbered else next(v for k, v in numbered.items() if title.startswith(k.rstrip(". "))))
+        assert any(title in pages[n - 1] for n in (page - 1, page, page + 1) if 0 < n <= len(pages)), (title, page)
+
+
+def test_docx_package_is_clean_and_its_logo_described(schema):
+    doc = build_document(schema, example("minimal"), META)
+    data = render_docx(doc, Style(logo=PNG_1PX))
+    with zipfile.ZipFile(BytesIO(data)) as package:
+        names = package.namelist()
+        app = package.read("docProps/app.xml").decode()
+        types = package.read("[Content_Types].xml").decode()
+        document = package.read("word/document.xml").decode()
+    assert not [n for n in names if "thumbnail" in n or n.startswith("customXml/")]
+    assert "thumbnail" not in types and "customXml" not in types
+    assert "<Application>policybuilder</Application>" in app
+    assert not re.search(r"Microsoft|<Pages>|<Words>|<Characters>|<Lines>", app)
+    descr = re.search(r'<wp:docPr [^>]*descr="([^"]*)"', document)
+    assert descr and descr.group(1) == doc.meta.organisation
+
+
+def test_word_and_pdf_tables_take_their_widths_from_the_content(rendered, tmp_path):
+    name, doc, data, pdf = rendered
+    if name != "full":
+        pytest.skip("only the full example has phone numbers and e-mail addresses")
+    word = docx.Document(BytesIO(data))
+    contacts = next(t for t in word.tables if t.rows[0].cells[0].text == "Rol" and len(t.columns) > 3)
+    grid = [int(col.get(docx.oxml.ns.qn("w:w"))) for col in contacts._tbl.tblGrid.findall(docx.oxml.ns.qn("w:gridCol"))]
+    assert len(set(grid)) > 1 and abs(sum(grid) - 9638) < 10  # not equal columns; the whole 17 cm text width
+    assert contacts._tbl.tblPr.find(docx.oxml.ns.qn("w:tblLayout")).get(docx.oxml.ns.qn("w:type")) == "fixed"
+    # a phone number or an e-mail address is never split over two lines of the PDF
+    text = "\n".join(pdf_text(pdf, tmp_path))
+    for row in next(b for s in doc.sections for b in s.blocks if isinstance(b, Table) and "E-mail" in b.headers).rows:
+        for cell in row:
+            value = "".join(run.text for run in cell)
+            for token in re.findall(r"\S+@\S+|\b0\d{2,3}(?: \d{2}){3}\b", value):
+                assert token.replace(" ", "\u00a0") in text or token in text, token
+
+
+def test_chapters_flow_and_annexes_start_a_page(rendered, tmp_path):
+    _, doc, _, pdf = rendered
+    pages = pdf_text(pdf, tmp_path)
+    on_top = {}
+    for section in doc.sections:
+        first = next(page for n, page in enumerate(pages) if n > 1 and section.title in page.splitlines())
+        body = [line for line in first.splitlines() if line.strip() and doc.header_text not in line]
+        on_top[section.title] = body[0] == section.title
+    assert all(on_top[s.title] for s in doc.sections if s.kind != "chapter")  # intro and annexes open a page
+    assert not all(on_top[s.title] for s in doc.sections if s.kind == "chapter")  # chapters follow on
