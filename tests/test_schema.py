@@ -95,3 +95,17 @@ def test_known_facts_in_clauses_and_intros_load(schema_copy):
     edit("learning", lambda d: d.update(intro={"nl": "Wat {facts.nobody} doet."}))
     with pytest.raises(SchemaError, match=r"field clauses/intro: unknown fact 'nobody'"):
         load_schema(target)
+
+
+def test_sector_template_clauses_may_name_facts_but_not_unknown_ones():
+    from policybuilder.sector.template import TemplateError, template_from_json
+
+    schema = load_schema()
+
+    def template(wording):
+        clause = {"id": "sector_rule", "kind": "paragraph", "text": {"nl": wording}, "basis": {"kind": "sector", "ref": "Sectorakkoord"}}
+        return {"format": 1, "name": "Sjabloon", "federation": "Koepel", "version": 1, "questions": {}, "clauses": {"procedure": [clause]}}
+
+    assert template_from_json(template("Meld het aan {facts.report_to}."), schema, ("Liberation Sans",)).clauses
+    with pytest.raises(TemplateError, match="facts.baas"):
+        template_from_json(template("Meld het aan {facts.baas}."), schema, ("Liberation Sans",))
