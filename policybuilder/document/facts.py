@@ -157,10 +157,11 @@ class _Deriver:
             if not v[name]:
                 self.missing[name] = self.blank_of(ref)
         has_vp = value(self.schema, self.answers, "contacts.has_vertrouwenspersoon") is not False
-        service = self.answer("profile.external_service") or f"[{self.blank_of('profile.external_service')}]"
         vp, pa_psy, manager = self.phrase("vertrouwenspersoon"), self.phrase("pa_psy"), self.phrase("manager")
-        pa_psy_at = self.phrase("pa_psy_at", service=service)
-        management = v["management"] or f"[{self.blank_of('profile.management')}]"
+        service = self.answer("profile.external_service")
+        pa_psy_at = self.phrase("pa_psy_at", service=service) if service else pa_psy
+        # Composed facts never carry a [placeholder]: without an answer they use the general wording.
+        management = v["management"] or self.phrase("management_unnamed")
         v["alert_high"] = self.join([v["report_to"], management]) if v["report_to"] != management else management
         v["confidant"] = vp if has_vp else pa_psy_at
         v["confidential_help"] = self.join([vp, pa_psy], "or") if has_vp else pa_psy_at
@@ -184,7 +185,7 @@ class _Deriver:
         if not v["consultation_body"]:
             self.missing["consultation_body"] = self.blank_of("profile.has_cpbw")
         sector = value(self.schema, self.answers, "profile.sector") or "other"
-        nouns = self.phrases.get(f"clients_{sector}") and sector or "other"
+        nouns = sector if f"clients_{sector}" in self.phrases else "other"
         for name in ("clients", "child", "family"):
             v[name] = self.phrase(f"{name}_{nouns}")
         levels = self.levels()

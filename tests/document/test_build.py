@@ -164,3 +164,12 @@ def test_french_contracts_a_preposition_with_the_article_of_a_fact(schema):
     text = all_text(build_document(schema, answers, META, lang="fr"))
     assert "directement au conseiller en prévention aspects psychosociaux de Mensura." in text
     assert "à le " not in text
+
+
+def test_composed_facts_never_carry_a_placeholder(schema):
+    from policybuilder.document.facts import derive_facts
+
+    facts = derive_facts({"profile": {"management": "", "external_service": ""}, "contacts": {"has_vertrouwenspersoon": False}}, "nl", schema)
+    assert facts.confidant == "de preventieadviseur psychosociale aspecten"
+    assert facts.report_standin.endswith("de leiding van de organisatie")
+    assert "management" in facts.missing and not any("[" in text for text in facts.values.values())
