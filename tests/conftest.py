@@ -19,29 +19,46 @@ PASSWORD = "een lang genoeg wachtwoord"
 
 # Set (by scripts/with-postgres.sh) to run the tests on PostgreSQL instead of a SQLite file per test.
 TEST_DATABASE_URL = os.environ.get("POLICYBUILDER_TEST_DATABASE_URL")
+_postgres_has_tables = [False]
 
 
-@pytest.fixture
-def database_url(tmp_path) -> str:
-    """An empty database for this test: a new SQLite file, or the PostgreSQL test database with a fresh schema."""
+def empty_test_database(tmp_path, with_tables: bool) -> str:
+    """The URL of an empty database: a new SQLite file, or the PostgreSQL test database emptied.
+
+    On PostgreSQL the tables are made once and then truncated for each test that wants them (fast);
+    a test that wants no tables at all gets a fresh schema.
+    """
     if not TEST_DATABASE_URL:
         return f"sqlite:///{tmp_path / 'test.sqlite'}"
     engine = create_engine(TEST_DATABASE_URL, poolclass=NullPool)
     with engine.begin() as connection:
         connection.execute(text("SET lock_timeout = '10s'"))  # a connection left open fails the test, not hangs it
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+        if with_tables and _postgres_has_tables[0]:
+            names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+            if with_tables:
+                db.metadata.create_all(connection)
     engine.dispose()
+    _postgres_has_tables[0] = with_tables
     return TEST_DATABASE_URL
 
 
 @pytest.fixture
-def app(database_url, tmp_path):
+def database_url(tmp_path) -> str:
+    """An empty database without tables for this test (SQLite, or PostgreSQL when it is configured)."""
+    return empty_test_database(tmp_path, with_tables=False)
+
+
+@pytest.fixture
+def app(tmp_path):
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test",
-            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SQLALCHEMY_DATABASE_URI": empty_test_database(tmp_path, with_tables=True),
             "DOCUMENT_CACHE_DIR": str(tmp_path / "cache"),
         }
     )
