@@ -192,3 +192,9 @@ def test_open_placeholders_name_the_questions_still_missing(schema):
     assert "[aantal werknemers]" in draft
     blanked = {**PROFILES["youth_unknown"], BLANK_KEY: ["profile.worker_count"]}
     assert "profile.worker_count" not in dict(open_placeholders(schema, blanked))
+
+
+def test_the_registration_form_has_one_name(built):
+    name, answers, text = built
+    assert "incidentformulier" not in text.lower()
+    assert "registratieformulier" in text.lower()
