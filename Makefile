@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 # Debian packages: what WeasyPrint needs to make PDFs, and what the tests add (browser, PDF tools, LibreOffice).
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fonts-dejavu-core
-TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils libreoffice-writer-nogui
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils libreoffice-writer-nogui redis-server
 
-.PHONY: run dev test bench install system-run system-test clean
+.PHONY: run dev test test-postgres bench bench-load install system-run system-test clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,11 +48,23 @@ dev: system-run install
 	$(BIN)/flask --app wsgi db upgrade
 	$(LOOPBACK_COOKIES) $(BIN)/flask --app wsgi run --debug --host 127.0.0.1 --port $(PORT)
 
+# The tests that touch the database run a second time on PostgreSQL: a throwaway cluster on loopback,
+# started and stopped by scripts/with-postgres.sh (which installs Debian's PostgreSQL if it is missing).
+POSTGRES_TESTS := tests/test_migrations.py tests/test_backup.py tests/test_health.py tests/wizard tests/approvals tests/auth tests/federation
+
 test: system-test install
 	$(BIN)/python -m pytest
+	scripts/with-postgres.sh $(BIN)/python -m pytest $(POSTGRES_TESTS)
+
+test-postgres: install
+	scripts/with-postgres.sh $(BIN)/python -m pytest $(POSTGRES_TESTS)
 
 bench: system-test install
 	$(BIN)/python bench/render.py
+
+# 20 drafters (and then 5 PDF downloads besides) against gunicorn as `make run` starts it, on a temporary instance.
+bench-load: system-run install
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) instance/cache
