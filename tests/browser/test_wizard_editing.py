@@ -177,10 +177,33 @@ def test_autosave_retries_after_a_server_restart(app, server, drafting):
     page.get_by_label("Vestigingen").fill("Getypt terwijl de server herstart")
     expect(page.locator("#autosave-status")).to_contain_text("Niet bewaard", timeout=10_000)
     expect(page.get_by_role("button", name="Opnieuw proberen")).to_be_visible()
+    assert leaving_warns(page), "leaving now would lose text: the browser asks first"
     restarted = create_app({key: app.config[key] for key in ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "DOCUMENT_CACHE_DIR")})
     server.start(restarted)
     expect(page.locator("#autosave-status")).to_have_text(SAVED, timeout=20_000)
     assert effective(app, protocol_id)["profile.sites"] == "Getypt terwijl de server herstart"
+    assert not leaving_warns(page)
+
+
+def leaving_warns(page) -> bool:
+    """Whether the page's beforeunload handler asks the browser to warn."""
+    return page.evaluate("() => { const e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented; }")
+
+
+def test_refused_input_is_marked_in_place_and_cleared_once_fixed(app, drafting):
+    page, base, protocol_id = drafting
+    page.goto(f"{base}/protocols/{protocol_id}/steps/profile")
+    count = page.get_by_label("Aantal werknemers")
+    count.fill("-3")
+    expect(page.locator("#autosave-status")).to_have_text("Niet bewaard: controleer de gemarkeerde velden.", timeout=10_000)
+    expect(page.locator("#worker_count-error")).to_contain_text("1 en 100000")
+    expect(count).to_have_attribute("aria-invalid", "true")
+    assert effective(app, protocol_id)["profile.worker_count"] is None
+    count.fill("64")
+    expect(page.locator("#autosave-status")).to_have_text(SAVED, timeout=10_000)
+    expect(page.locator("#worker_count-error")).to_have_count(0)
+    expect(count).not_to_have_attribute("aria-invalid", "true")
+    assert effective(app, protocol_id)["profile.worker_count"] == 64
 
 
 def test_a_second_tab_autosaving_an_old_revision_gets_the_conflict_page(app, drafting):
