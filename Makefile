@@ -52,7 +52,13 @@ dev: system-run install
 # started and stopped by scripts/with-postgres.sh (which installs Debian's PostgreSQL if it is missing).
 POSTGRES_TESTS := tests/test_migrations.py tests/test_backup.py tests/test_health.py tests/wizard tests/approvals tests/auth tests/federation
 
-test: system-test install
+# The page checkers of tests/browser/test_a11y.py: axe-core (injected into each page) and the Nu Html Checker (run with Java).
+NPM_TOOLS := axe-core@4.14.1 vnu-jar@26.9.27
+.npm/.installed: Makefile
+	npm install --no-save --no-audit --no-fund --prefix .npm $(NPM_TOOLS)
+	touch $@
+
+test: system-test install .npm/.installed
 	$(BIN)/python -m pytest
 	scripts/with-postgres.sh $(BIN)/python -m pytest $(POSTGRES_TESTS)
 

@@ -223,7 +223,9 @@ def decide(approver_client, submit):
         page = browser.get(page_url).get_data(as_text=True)
         token = dict(read_form(page))["csrf_token"]
         defaults = {"in_force_date": "2027-01-01", "next_review_date": "2028-01-01"} if action == "approve" else {}
-        return browser.post(f"{page_url}/{action}", data={"csrf_token": token, **defaults, **fields})
+        # The page's two forms carry the prefixes "approve-" and "return-" (unique ids, each field its own label).
+        posted = {"csrf_token": token, **defaults, **fields}
+        return browser.post(f"{page_url}/{action}", data={f"{action}-{name}": value for name, value in posted.items()})
 
     return post
 

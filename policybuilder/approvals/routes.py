@@ -62,7 +62,7 @@ def version(protocol_id: int, number: int):
 @login_required
 def approve(protocol_id: int, number: int):
     version = version_or_404(protocol_id, number, "approver")
-    form = ApproveForm()
+    form = ApproveForm(prefix="approve")
 
     def act():
         service.approve(version, current_user, form.name.data, form.function.data, form.consultation_note.data or "",
@@ -76,7 +76,7 @@ def approve(protocol_id: int, number: int):
 @login_required
 def return_version(protocol_id: int, number: int):
     version = version_or_404(protocol_id, number, "approver")
-    form = ReturnForm()
+    form = ReturnForm(prefix="return")
 
     def act():
         service.return_version(version, current_user, form.name.data, form.function.data, form.comment.data)
@@ -107,10 +107,10 @@ def _blank_forms(version) -> dict:
     today = date.today()
     return {
         "approve_form": ApproveForm(
-            formdata=None, name=current_user.name, in_force_date=today,
+            formdata=None, prefix="approve", name=current_user.name, in_force_date=today,
             next_review_date=service.default_next_review(get_schema(), version.answers, today),
         ),
-        "return_form": ReturnForm(formdata=None, name=current_user.name),
+        "return_form": ReturnForm(formdata=None, prefix="return", name=current_user.name),
     }
 
 

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from .. import audit
+from ..audit_log import sentence as audit_sentence
 from ..access import organisation_or_404
 from ..extensions import db, limiter
 from ..models import AuditEvent, Membership, MembershipInvitation, User
@@ -284,7 +285,7 @@ def audit_log(organisation_id: int):
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.organisation_id == organisation.id).order_by(AuditEvent.id.desc()).limit(500)
     ).all()
-    return render_template("auth/audit.html", organisation=organisation, events=events)
+    return render_template("auth/audit.html", organisation=organisation, events=events, sentence=audit_sentence)
 
 
 def _safe_next(target: str | None) -> str:

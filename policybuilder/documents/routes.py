@@ -19,10 +19,10 @@ PUBLIC_ASSETS = {"document.css", *(f"fonts/{font.name}" for font in (ASSETS / "f
 
 
 def protocol_meta(protocol: Protocol) -> DocumentMeta:
-    """The facts of the working draft: until versions exist, 'concept <revision>' with status draft."""
+    """The facts of the working draft: labelled 'concept' (versions are numbered 1, 2 …; saves are not counted), status draft."""
     return DocumentMeta(
         organisation=protocol.title,
-        version_label=f"concept {protocol.revision}",
+        version_label="concept",
         date=protocol.updated_at.date(),
         status="draft",
     )
