@@ -166,3 +166,14 @@ def test_roles_and_revocation_are_seen_by_every_organisation_of_the_account(app,
         seen_by_b = {(e.action, e.detail.get("organisation")) for e in db.session.query(AuditEvent).filter_by(organisation_id=other)}
     assert {("user.invitation_accepted", "VZW De Linde"), ("user.roles", "VZW De Linde")} <= seen_by_b
     assert log_in(app, BERT).get(f"/organisations/{other}/audit").status_code == 200
+
+
+def test_the_audit_log_names_the_invited_address_not_the_person(app, client, org, submit, other_admin):
+    invite_bert(submit, org)
+    with app.app_context():
+        invitation_id = db.session.query(MembershipInvitation).one().id
+    client.post(f"/organisations/{org}/invitations/{invitation_id}/withdraw", data={"csrf_token": csrf(client, f"/organisations/{org}/users")})
+    page = client.get(f"/organisations/{org}/audit").get_data(as_text=True)
+    assert f"An Peeters nodigde {BERT} uit als beheerder." in page
+    assert f"An Peeters trok de uitnodiging voor {BERT} in." in page
+    assert "Bert Baas" not in page
