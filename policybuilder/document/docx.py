@@ -78,8 +78,8 @@ class _WordWriter:
         for section in self.doc.sections:
             # Chapters flow on (Heading 1 keeps with its text); the introduction and the annexes start a page.
             _text_run(self.p("Heading 1", page_break=section.kind in ("intro", "annex")), section.title)
-            for block in section.blocks:
-                self.block(block, keep_together=section.keep_on_one_page)
+            for number, block in enumerate(section.blocks, start=1):
+                self.block(block, keep_together=section.keep_on_one_page, last=number == len(section.blocks))
         self.properties()
         self.clean_package()
         buffer = BytesIO()
@@ -283,8 +283,14 @@ class _WordWriter:
         self.sect_pr.addprevious(tbl)
         return tbl, widths
 
-    def tr(self, tbl, widths, header: bool = False, cant_split: bool = False, height: str | None = None, fill: str | None = None):
-        """A new row of ``tbl``; returns the (empty) paragraph, in the cell style, of each of its cells."""
+    def tr(
+        self, tbl, widths, header: bool = False, cant_split: bool = False, height: str | None = None,
+        fill: str | None = None, keep: bool = False,
+    ):
+        """A new row of ``tbl``; returns the (empty) paragraph, in the cell style, of each of its cells.
+
+        ``keep`` keeps the row on the page of the next one (Word keeps a table together that way).
+        """
         tr = etree.SubElement(tbl, _W_TR)
         if header or cant_split or height:
             trpr = etree.SubElement(tr, _W_TRPR)
@@ -309,12 +315,15 @@ class _WordWriter:
                 shd.set(_W_COLOR, "auto")
                 shd.set(_W_FILL, fill)
             paragraph = etree.SubElement(tc, _W_P)
-            etree.SubElement(etree.SubElement(paragraph, _W_PPR), _W_PSTYLE).set(_W_VAL, self.style_ids[CELL_STYLE])
+            ppr = etree.SubElement(paragraph, _W_PPR)
+            etree.SubElement(ppr, _W_PSTYLE).set(_W_VAL, self.style_ids[CELL_STYLE])
+            if keep:
+                etree.SubElement(ppr, _W_KEEP_NEXT)
             paragraphs.append(paragraph)
         return paragraphs
 
     # -- blocks ---------------------------------------------------------------------------
-    def block(self, block, keep_together: bool = False) -> None:
+    def block(self, block, keep_together: bool = False, last: bool = False) -> None:
         if isinstance(block, Heading):
             _text_run(self.p(f"Heading {block.level}"), block.text)
         elif isinstance(block, Paragraph):
@@ -332,23 +341,30 @@ class _WordWriter:
             for item in block.items:
                 _inline(self.p("List Number", keep=keep_together, num_id=number), item)
         elif isinstance(block, Table):
-            self.table(block)
+            self.table(block, keep_together, spacer=not last)
         elif isinstance(block, Figure):
             image_type(block.image)
             self.word.add_picture(BytesIO(block.image), width=Cm(12))
             if block.caption:
                 self.paragraph(block.caption, "Caption")
 
-    def table(self, block: Table) -> None:
+    def table(self, block: Table, keep_together: bool = False, spacer: bool = True) -> None:
+        """A table; a form (filled in by hand) is kept on one page, a one-page annex's rows are lower.
+
+        An empty paragraph after it keeps it apart from a next table (Word would join them); a
+        section's last table has none, so that it cannot push an empty paragraph onto a page of its own.
+        """
         tbl, widths = self.new_tbl(column_widths(block))
         fill = self.style.primary_colour[1:]
-        for paragraph, title in zip(self.tr(tbl, widths, header=True, fill=fill), block.headers):
+        for paragraph, title in zip(self.tr(tbl, widths, header=True, fill=fill, keep=True), block.headers):
             _text_run(paragraph, title, bold=True, colour="FFFFFF")
-        height = str(int(Cm(1.0).twips)) if block.form else None
-        for row in block.rows:
-            for paragraph, runs in zip(self.tr(tbl, widths, cant_split=True, height=height), row):
+        height = str(int(Cm(0.85 if keep_together else 1.0).twips)) if block.form else None
+        for number, row in enumerate(block.rows, start=1):
+            keep = block.form and number < len(block.rows)
+            for paragraph, runs in zip(self.tr(tbl, widths, cant_split=True, height=height, keep=keep), row):
                 _inline(paragraph, runs)
-        self.p()
+        if spacer:
+            self.p()
 
     def restart_numbering(self) -> int:
         numbering = self.word.part.numbering_part.element

@@ -8,6 +8,7 @@ automatic table layout does. Word and the PDF then draw the same columns.
 """
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -121,14 +122,13 @@ def column_widths(table: Table) -> tuple[float, ...]:
 # without laying the document out: a .docx never waits for WeasyPrint or LibreOffice.
 TEXT_HEIGHT_PT = 723.0
 TEXT_WIDTH_PT = 482.0
-CHAR_WIDTH = 0.47  # an average character of Arial in Dutch text, in em
 LINE = 1.15  # single line spacing, in em
+WRAP = 1.15  # lines break at spaces: a line holds a little less than its width
 FIRST_SECTION_PAGE = 3  # after the cover, and the control block with the contents
 
 
 def _text_height(text: str, width_pt: float, size: float = 10.5) -> float:
-    chars = max(1, int(width_pt / (size * CHAR_WIDTH)))
-    lines = sum(max(1, -(-len(line) // chars)) for line in text.split("\n"))
+    lines = sum(max(1, math.ceil(text_width(line) * size * WRAP / width_pt)) for line in text.split("\n"))
     return lines * size * LINE
 
 
@@ -164,4 +164,6 @@ def estimate_pages(doc: Document) -> dict[str, int]:
             used += _block_height(block)
             while used > TEXT_HEIGHT_PT:
                 page, used = page + 1, used - TEXT_HEIGHT_PT
+        if section.keep_on_one_page:  # made to fit one page (compact in Word as well)
+            page, used = pages[section.anchor], TEXT_HEIGHT_PT
     return pages
