@@ -249,9 +249,11 @@ def main() -> None:
         try:
             print(f"{args.server} on 127.0.0.1:{port}, {os.cpu_count()} cores, {args.drafters} drafters, "
                   f"{args.seconds:.0f} s per variant after {args.warmup:.0f} s warm-up; instance {instance}")
-            alone = report("drafters alone", run_variant(port, people, args.seconds, args.warmup, 0), args.seconds)
-            busy = report(f"drafters with {args.downloads} PDF downloads at the same time",
-                          run_variant(port, people, args.seconds, args.warmup, args.downloads), args.seconds)
+            first = run_variant(port, people, args.seconds, args.warmup, 0)
+            alone, alone_errors = report("drafters alone", first, args.seconds), any(first.errors.values())
+            second = run_variant(port, people, args.seconds, args.warmup, args.downloads)
+            busy = report(f"drafters with {args.downloads} PDF downloads at the same time", second, args.seconds)
+            busy_errors = any(second.errors.values())
         finally:
             stop_server(server)
     print()
@@ -260,7 +262,10 @@ def main() -> None:
             ratio = busy[kind] / alone[kind]
             verdict = "ok" if ratio <= TARGET_RATIO else "MISSED"
             print(f"{kind} p95 with downloads / without: {ratio:.2f}x   target <= {TARGET_RATIO}x: {verdict}")
-    shutil.rmtree(instance, ignore_errors=True)
+    if any(recorder_errors for recorder_errors in (alone_errors, busy_errors)):
+        print(f"the server's log is kept in {instance / 'server.log'}")
+    else:
+        shutil.rmtree(instance, ignore_errors=True)
 
 
 if __name__ == "__main__":
