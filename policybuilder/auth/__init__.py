@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import click
-from flask import Flask, redirect, request, url_for
+from flask import Flask, current_app, redirect, request, url_for
 from flask_login import current_user
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from ..extensions import db, limiter, login_manager
 from ..models import User
-from .users import UserError, create_user, pending_invitations
+from .users import UserError, create_user, find_user, password_token, pending_invitations, record_about_account
 
 OPEN_ENDPOINTS = {"auth.setup", "static", "health.check"}
 
@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.before_request(_setup_first)
     app.context_processor(_invitation_count)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(password_link_command)
 
 
 @login_manager.user_loader
@@ -74,3 +75,19 @@ def create_user_command(email, name, organisation_name, sector, admin, federatio
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"User {user.email} created with roles {', '.join(sorted(chosen))}.")
+
+
+@click.command("password-link")
+@click.option("--email", required=True)
+@click.option("--site", default="http://127.0.0.1:5000", show_default=True, help="The address people open policybuilder at.")
+@with_appcontext
+def password_link_command(email, site):
+    """Print a one-time link to set a new password, for the installation's operator to hand to the account's owner."""
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no user with e-mail address {email}")
+    with current_app.test_request_context(base_url=site):
+        link = url_for("auth.set_password", token=password_token(user), _external=True)
+    record_about_account("user.link", user)
+    db.session.commit()
+    click.echo(f"One-time link for {user.email} (valid for 7 days, until a password is set):\n{link}")

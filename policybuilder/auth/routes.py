@@ -205,7 +205,9 @@ def new_link(organisation_id: int, user_id: int):
         _mail(user, _link(user), on_screen=False)
         return redirect(url_for("auth.users", organisation_id=organisation.id))
     message = _("Een link om een wachtwoord in te stellen kan je alleen maken voor wie nog nooit een wachtwoord had "
-                "en enkel bij jouw organisatie hoort. Deze persoon stelt het eigen wachtwoord zelf in.")
+                "en enkel bij jouw organisatie hoort: een wachtwoord is van de persoon zelf. Is het vergeten, dan mailt "
+                "policybuilder een link naar de persoon zodra een mailserver ingesteld is; tot dan maakt de beheerder "
+                "van de installatie er een (flask password-link).")
     return render_template("errors/error.html", code=403, message=message), 403
 
 

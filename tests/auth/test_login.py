@@ -157,3 +157,15 @@ def test_a_link_used_twice_at_the_same_moment_sets_one_password(app, make_user, 
         else:
             raise AssertionError("the second use of the link was accepted")
         assert db.session.get(User, user_id).check_password("het eerste lange wachtwoord")
+
+
+def test_the_operator_prints_a_password_link(app, runner, make_user, org, submit):
+    user_id = make_user("jo@delinde.be", ("drafter",), org, name="Jo Maes")
+    result = runner.invoke(args=["password-link", "--email", "Jo@DeLinde.be", "--site", "https://beleid.example.be"])
+    assert result.exit_code == 0, result.output
+    path = re.search(r"https://beleid\.example\.be(/set-password/\S+)", result.output).group(1)
+    new_password = "een nieuw wachtwoord voor Jo"
+    assert submit(path, {"password": new_password, "confirm": new_password}, nav=None, as_client=app.test_client()).status_code == 302
+    with app.app_context():
+        assert db.session.get(User, user_id).check_password(new_password)
+    assert runner.invoke(args=["password-link", "--email", "niemand@delinde.be"]).exit_code == 1
