@@ -10,6 +10,7 @@ from ..sector import template_from_json, template_to_json
 from .store import FONTS
 
 CONTACTS_TARGET = "external_support.support_list"
+CLAUSE_FIELDS = {"text": "text", "heading": "heading", "basis": "reference"}  # clause JSON -> the clause form's field
 
 
 def new_draft(name: str, federation: str) -> dict:
@@ -93,6 +94,29 @@ def with_style(draft: dict, **style: str | None) -> dict:
     changed = copy.deepcopy(draft)
     changed["style"] = {key: value for key, value in style.items() if value}
     return changed
+
+
+def problem_fields(problems: list[str]) -> dict[str, list[str]]:
+    """The problems of a refused draft that belong to one editor field, keyed by that field's name.
+
+    A question's default goes to the question's own field, the sector contacts to their group,
+    a clause's text, heading and reference to the clause form's fields.
+    """
+    fields: dict[str, list[str]] = {}
+    for problem in problems:
+        where, _, why = problem.partition(": ")
+        parts = where.split("/")
+        if parts[0] == "questions" and parts[2:3] == ["default"]:
+            name = parts[1].partition(".")[2]
+        elif parts[0] == "contacts":
+            name, why = CONTACTS_TARGET.partition(".")[2], problem
+        elif parts[0] == "clauses" and len(parts) > 3:
+            name = CLAUSE_FIELDS.get(parts[3])
+        else:
+            name = None
+        if name:
+            fields.setdefault(name, []).append(why)
+    return fields
 
 
 def content_of(data: dict, schema: Schema) -> dict:

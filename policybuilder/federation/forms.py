@@ -8,6 +8,7 @@ from wtforms import BooleanField, Form, FormField, HiddenField, RadioField, Sele
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from ..schema import Element, text
+from ..sector.template import text_limits
 from ..wizard.forms import strip_control_chars
 from .store import FONTS
 
@@ -22,6 +23,7 @@ BASIS = (
     SelectChoice("good_practice", _l("Goede praktijk")),
 )
 CLEAN = [strip_control_chars]
+LIMITS = text_limits()  # the same limits as template.json, so the editor never saves what an import would refuse
 
 
 def _optional_text(label, max_length: int, description=None) -> TextAreaField:
@@ -35,7 +37,7 @@ class DraftForm(FlaskForm):
 
 
 class NewTemplateForm(FlaskForm):
-    name = StringField(_l("Naam van het nieuwe sjabloon"), filters=CLEAN, validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Naam van het nieuwe sjabloon"), filters=CLEAN, validators=[DataRequired(), Length(max=LIMITS["name"])])
 
 
 class ImportForm(FlaskForm):
@@ -47,9 +49,9 @@ class OverlayForm(Form):
     """What the template says about one question, next to its default answer."""
 
     state = RadioField(_l("Voor de leden"), choices=STATES, default="open", validators=[InputRequired()])
-    suggestion = _optional_text(_l("Suggestie voor de leden (optioneel)"), 5000,
+    suggestion = _optional_text(_l("Suggestie voor de leden (optioneel)"), LIMITS["text"],
                                 _l("Een voorbeeldtekst die leden kunnen overnemen."))
-    help = _optional_text(_l("Hulp voor leden (optioneel)"), 5000, _l("Verschijnt bij de vraag in de wizard van de leden."))
+    help = _optional_text(_l("Hulp voor leden (optioneel)"), LIMITS["text"], _l("Verschijnt bij de vraag in de wizard van de leden."))
 
 
 def overlay_form_class(element: Element, lang: str = "nl") -> type[Form]:
@@ -59,11 +61,11 @@ def overlay_form_class(element: Element, lang: str = "nl") -> type[Form]:
 
 
 class ClauseForm(DraftForm):
-    heading = StringField(_l("Titel (optioneel)"), filters=CLEAN, validators=[Optional(), Length(max=200)])
-    text = TextAreaField(_l("Tekst van de bepaling"), filters=CLEAN, validators=[DataRequired(), Length(max=5000)],
+    heading = StringField(_l("Titel (optioneel)"), filters=CLEAN, validators=[Optional(), Length(max=LIMITS["heading"])])
+    text = TextAreaField(_l("Tekst van de bepaling"), filters=CLEAN, validators=[DataRequired(), Length(max=LIMITS["text"])],
                          description=_l("Gewone tekst; {onderdeel.vraag} neemt het antwoord van een lid over."))
     basis = RadioField(_l("Grondslag"), choices=BASIS, default="sector", validators=[InputRequired()])
-    reference = StringField(_l("Verwijzing (optioneel)"), filters=CLEAN, validators=[Optional(), Length(max=300)],
+    reference = StringField(_l("Verwijzing (optioneel)"), filters=CLEAN, validators=[Optional(), Length(max=LIMITS["reference"])],
                             description=_l("Bijvoorbeeld: art. 32quater van de welzijnswet, of de naam van de sectorafspraak."))
 
 
@@ -72,10 +74,10 @@ class StyleForm(DraftForm):
     remove_logo = BooleanField(_l("Logo verwijderen"))
     primary_colour = StringField(_l("Hoofdkleur"), validators=[DataRequired(), Regexp(r"^#[0-9A-Fa-f]{6}$", message=_l("Kies een kleur zoals #1F4E79."))])
     font = SelectField(_l("Lettertype"), choices=[SelectChoice(font, font) for font in FONTS])
-    cover_text = _optional_text(_l("Tekst op de voorpagina (optioneel)"), 2000)
-    footer_text = StringField(_l("Tekst in de voettekst (optioneel)"), filters=CLEAN, validators=[Optional(), Length(max=300)])
+    cover_text = _optional_text(_l("Tekst op de voorpagina (optioneel)"), LIMITS["cover_text"])
+    footer_text = StringField(_l("Tekst in de voettekst (optioneel)"), filters=CLEAN, validators=[Optional(), Length(max=LIMITS["footer_text"])])
 
 
 class PublishForm(DraftForm):
-    release_notes = TextAreaField(_l("Wat is er nieuw in deze versie?"), filters=CLEAN, validators=[DataRequired(), Length(max=20000)],
+    release_notes = TextAreaField(_l("Wat is er nieuw in deze versie?"), filters=CLEAN, validators=[DataRequired(), Length(max=LIMITS["release_notes"])],
                                   description=_l("De leden lezen dit wanneer ze de nieuwe versie overnemen."))

@@ -127,6 +127,9 @@ def publish(template_id: int):
         except service.Refused as exc:
             form.release_notes.errors.append(str(exc))
             form.revision.data, form.revision.raw_data = row.revision, None
+        except TemplateError as exc:  # the template as published would break a rule (e.g. a version past the limit)
+            db.session.rollback()
+            form.release_notes.errors.extend(exc.problems)
         except Conflict as exc:  # published by someone else meanwhile: the typed notes are shown so they are not lost
             raise exc.keeping(form) from None
         else:
@@ -358,6 +361,9 @@ def _store(row: SectorTemplate, draft: dict, form, action: str, **columns) -> tu
     try:
         service.save_draft(row, draft, as_int(form.revision.data), get_schema(), action, **columns)
     except TemplateError as exc:
+        for name, problems in drafts.problem_fields(exc.problems).items():
+            if name in form:
+                form[name].errors = [*form[name].errors, *problems]
         return [_("Niet bewaard: het sjabloon zou zo niet kloppen."), *exc.problems], 422
     except StaleRevision:
         db.session.refresh(row)

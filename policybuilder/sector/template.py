@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
+import operator
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +59,24 @@ class Template:
     contacts_target: str | None = None  # the group question the contacts are added to
     contacts: tuple[dict, ...] = ()
     style: TemplateStyle = field(default_factory=TemplateStyle)
+
+
+# Where template.schema.json sets the length of each text the federation editor asks for.
+TEXT_FIELDS = {
+    "name": ("properties", "name"),
+    "release_notes": ("properties", "release_notes"),
+    "text": ("$defs", "text", "allOf", 1, "properties", "nl"),
+    "heading": ("$defs", "title", "allOf", 1, "properties", "nl"),
+    "reference": ("$defs", "clause", "allOf", 1, "properties", "basis", "properties", "ref"),
+    "cover_text": ("$defs", "style", "properties", "cover_text"),
+    "footer_text": ("$defs", "style", "properties", "footer_text"),
+}
+
+
+def text_limits() -> dict[str, int]:
+    """The most characters template.json allows for each text the editor asks for (keys of TEXT_FIELDS)."""
+    meta = load_json_schema("template.schema.json")
+    return {name: functools.reduce(operator.getitem, path, meta)["maxLength"] for name, path in TEXT_FIELDS.items()}
 
 
 def template_json_schema() -> dict:
