@@ -50,8 +50,8 @@ class OverlayForm(Form):
 
     state = RadioField(_l("Voor de leden"), choices=STATES, default="open", validators=[InputRequired()])
     suggestion = _optional_text(_l("Suggestie voor de leden (optioneel)"), LIMITS["text"],
-                                _l("Een voorbeeldtekst die leden kunnen overnemen."))
-    help = _optional_text(_l("Hulp voor leden (optioneel)"), LIMITS["text"], _l("Verschijnt bij de vraag in de wizard van de leden."))
+                                _l("Een voorbeeldtekst die leden naast de vraag zien en zelf kunnen overnemen; anders dan het antwoord hierboven komt hij niet vanzelf in hun protocol."))
+    help = _optional_text(_l("Hulp voor leden (optioneel)"), LIMITS["text"], _l("Extra uitleg die leden bij deze vraag in hun wizard lezen, onder de uitleg van policybuilder."))
 
 
 def overlay_form_class(element: Element, lang: str = "nl") -> type[Form]:
@@ -63,7 +63,7 @@ def overlay_form_class(element: Element, lang: str = "nl") -> type[Form]:
 class ClauseForm(DraftForm):
     heading = StringField(_l("Titel (optioneel)"), filters=CLEAN, validators=[Optional(), Length(max=LIMITS["heading"])])
     text = TextAreaField(_l("Tekst van de bepaling"), filters=CLEAN, validators=[DataRequired(), Length(max=LIMITS["text"])],
-                         description=_l("Gewone tekst; {onderdeel.vraag} neemt het antwoord van een lid over."))
+                         description=_l("Gewone tekst. Een code tussen accolades, zoals {profile.name}, wordt in het document van elk lid vervangen door zijn antwoord op die vraag; kies de code hieronder."))
     basis = RadioField(_l("Grondslag"), choices=BASIS, default="sector", validators=[InputRequired()])
     reference = StringField(_l("Verwijzing (optioneel)"), filters=CLEAN, validators=[Optional(), Length(max=LIMITS["reference"])],
                             description=_l("Bijvoorbeeld: art. 32quater van de welzijnswet, of de naam van de sectorafspraak."))

@@ -407,4 +407,7 @@ def _incomplete_rows(group: Question, rows: list[dict]) -> list[str]:
 def _after_save(action: str, endpoint: str, **values) -> str:
     if action.startswith("add:"):
         return url_for(endpoint, add=action[4:], _anchor=f"q-{action[4:]}", **values)
+    if action.startswith(("section:", "remove:")):  # a section's own button: back to that section, open
+        question = action.split(":")[1]
+        return url_for(endpoint, open=question, _anchor=f"section-{question}", **values)
     return url_for(endpoint, **values)

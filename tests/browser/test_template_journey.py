@@ -13,8 +13,9 @@ from .test_wizard_journey import log_in
 def set_learning_training(page, server: str, template_id: int, text: str, state: str) -> None:
     """On the editor's 'Leren uit incidenten' page: the training default and its state."""
     page.goto(f"{server}/federation/templates/{template_id}/elements/learning")
+    page.locator("#section-training > summary").click()  # each question is a section that opens
     page.locator("#training").fill(text)
-    section = page.locator("section.question", has=page.locator("#training"))
+    section = page.locator(".question", has=page.locator("#training"))
     section.get_by_label(state).check()
     page.get_by_role("button", name="Opslaan", exact=True).click()
     expect(page.get_by_text("Het concept is bewaard.")).to_be_visible()

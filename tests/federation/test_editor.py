@@ -187,3 +187,48 @@ def test_every_change_is_in_the_audit_log(send, create_template, app, federation
     with app.app_context():
         actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.organisation_id == federation).order_by(AuditEvent.id)).all()
     assert actions == ["template.create", "template.questions"]
+
+
+def test_each_question_is_a_section_with_its_own_save_and_a_sticky_bar(send, editor_client, create_template, app):
+    template_id = create_template()
+    page = f"/federation/templates/{template_id}/elements/procedure"
+    html = editor_client.get(page).get_data(as_text=True)
+    questions = app.extensions["policybuilder.schema"].element("procedure").questions
+    assert html.count('<details class="question"') == len(questions)
+    assert all(f'name="nav" value="section:{q.id}"' in html for q in questions)
+    assert 'class="actions save-bar"' in html and "<details class=\"question\" id=\"section-report_to\" open" not in html
+    response = send(page, {"report_to": "de teamcoach"}, nav="section:report_to")
+    assert response.status_code == 302 and response.headers["Location"].endswith("?open=report_to#section-report_to")
+    opened = editor_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert '<details class="question" id="section-report_to" open>' in opened
+    assert "eigen antwoord" in opened.split('id="section-report_to"')[1].split("</summary>")[0]
+
+
+def test_enter_in_a_field_saves_and_removes_no_row(editor_client, create_template):
+    html = editor_client.get(f"/federation/templates/{create_template()}/elements/contacts").get_data(as_text=True)
+    form = html.split('class="element-editor"')[1]
+    first_button = form[form.index("<button"):].split(">", 1)[0]
+    assert 'value="stay"' in first_button  # the button Enter presses
+
+
+def test_every_field_is_explained_in_one_line(editor_client, create_template):
+    html = editor_client.get(f"/federation/templates/{create_template()}/elements/learning").get_data(as_text=True)
+    assert "“Het product” is policybuilder zelf" in html
+    assert "Het antwoord dat je leden vooraf ingevuld krijgen" in html
+    assert "anders dan het antwoord hierboven komt hij niet vanzelf in hun protocol" in html
+    assert "wordt in het document van elk lid vervangen door zijn antwoord op die vraag" in html
+
+
+def test_the_placeholder_codes_are_offered_as_a_list_of_questions(send, editor_client, create_template, draft_of, app):
+    template_id = create_template()
+    page = f"/federation/templates/{template_id}/elements/reactions"
+    html = editor_client.get(page).get_data(as_text=True)
+    schema = app.extensions["policybuilder.schema"]
+    for element in schema.elements:
+        for question in element.questions:
+            shown = f'<option value="{{{element.key}.{question.id}}}">' in html
+            assert shown == (question.type != "group"), (element.key, question.id)
+    assert 'src="/static/placeholders.js"' in html and 'id="placeholder-insert" hidden' in html
+    response = send(page, {"clause-text": "Meld het aan {profile.management}.", "clause-basis": "sector"}, to=f"{page}/clauses")
+    assert response.status_code == 302
+    assert draft_of(template_id)["clauses"]["reactions"][0]["text"] == {"nl": "Meld het aan {profile.management}."}
