@@ -46,11 +46,13 @@ def init_app(app: Flask) -> None:
 def write_backup(path: Path) -> dict:
     """Write every table's rows, read in one transaction, to the zip ``path``; returns the manifest."""
     members: dict[str, bytes] = {}
+    counts: dict[str, int] = {}
     with db.engine.connect() as connection:
         connection = _begin_consistent_read(connection)
         for table in _tables():
             rows = [_dump_row(table, row) for row in connection.execute(select(table).order_by(*table.primary_key.columns)).mappings()]
             members[table.name] = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode()
+            counts[table.name] = len(rows)
         connection.rollback()
     manifest = {
         "format": FORMAT,
@@ -59,17 +61,21 @@ def write_backup(path: Path) -> dict:
         "database_revision": _migrations_head(),
         "created_at": datetime.now(timezone.utc).isoformat(),
         "tables": {
-            name: {"file": _member(name), "rows": len(json.loads(data)), "sha256": hashlib.sha256(data).hexdigest()}
+            name: {"file": _member(name), "rows": counts[name], "sha256": hashlib.sha256(data).hexdigest()}
             for name, data in members.items()
         },
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as handle:
-        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
-            for name, data in members.items():
-                archive.writestr(_member(name), data)
-    os.replace(handle.name, path)
+        try:
+            with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
+                for name, data in members.items():
+                    archive.writestr(_member(name), data)
+        except BaseException:
+            os.unlink(handle.name)
+            raise
+    os.replace(handle.name, path)  # a reader never sees half a backup
     return manifest
 
 
