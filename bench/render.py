@@ -21,7 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from policybuilder.document import DocumentMeta, Style, build_document, render_docx, render_html, render_pdf  # noqa: E402
+from policybuilder.document import (  # noqa: E402
+    DocumentMeta, Style, build_document, build_staff_card, render_docx, render_html, render_pdf,
+)
 from policybuilder.document import pdf as pdf_module  # noqa: E402
 from policybuilder.schema import load_schema  # noqa: E402
 
@@ -135,13 +137,33 @@ def libreoffice_timings(docx_bytes: bytes, runs: int) -> list[float]:
     return result
 
 
+def page_fill(pdf: bytes) -> list[float]:
+    """The share of each page's text area (A4 less the 2.2/2/2/2 cm margins) that holds something, top to lowest mark."""
+    from PIL import Image
+
+    dpi, cm = 30, 72 / 2.54 * 30 / 72
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "doc.pdf"
+        path.write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), str(path), f"{folder}/page"], check=True)
+        shares = []
+        for image in sorted(Path(folder).glob("page-*.pgm")):
+            pixels = Image.open(image).load()
+            top, bottom, left, right = int(2.2 * cm), int(27.7 * cm), int(2 * cm), int(19 * cm)
+            lowest = max((y for y in range(top, bottom) if any(pixels[x, y] < 200 for x in range(left, right))), default=top)
+            shares.append((lowest - top) / (bottom - top))
+        return shares
+
+
 def main() -> None:
     """Run every measurement and print it beside its target."""
     schema = load_schema()
     doc = build_document(schema, ANSWERS, META)
     style = Style()
-    pages = len(__import__("pypdf").PdfReader(__import__("io").BytesIO(render_pdf(doc, style))).pages)
-    print(f"examples/full.json: {pages} PDF pages, {os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f}), WeasyPrint PDF/UA-1 with tags\n")
+    fill = page_fill(render_pdf(doc, style))
+    sparse = sum(share < 0.4 for share in fill[1:])  # the cover page is meant to be short
+    print(f"examples/full.json: {len(fill)} PDF pages, {sparse} of them mostly empty (< 40 % of the text area, cover not counted), "
+          f"{os.cpu_count()} cores (load average {os.getloadavg()[0]:.1f}), WeasyPrint PDF/UA-1 with tags\n")
 
     report("build_document", timings(lambda: build_document(schema, ANSWERS, META), 50))
     report("render_docx", timings(lambda: render_docx(doc, style), 30), 60)
@@ -152,6 +174,9 @@ def main() -> None:
     pdf_module.PDF_OPTIONS.clear()
     report("render_pdf without tags (cost of tags)", timings(lambda: render_pdf(doc, style), 10))
     pdf_module.PDF_OPTIONS.update(untagged)
+    card = build_staff_card(schema, ANSWERS, META)
+    report("staff card, PDF (fitted to one page)", timings(lambda: render_pdf(card, style), 10))
+    report("staff card, Word (fitted by the PDF's layout)", timings(lambda: render_docx(card, style), 10))
     report("second download, unchanged (cache)", download_timings(50), 10)
 
     if shutil.which("soffice"):
