@@ -63,3 +63,56 @@ def test_missing_file(runner, tmp_path):
 def test_unknown_output_suffix(runner, tmp_path):
     result = runner.invoke(args=["render", str(EXAMPLES / "minimal.json"), "--output", str(tmp_path / "out.odt")])
     assert result.exit_code == 2 and ".docx" in result.output
+
+
+def deep(depth: int) -> str:
+    return '{"profile": ' + "[" * depth + "]" * depth + "}"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (json.dumps({"monitoring": {"next_review": "0000-01-01"}}), "monitoring/next_review: geen bestaande datum ('0000-01-01'"),
+        (json.dumps({"monitoring": {"next_review": "2024-02-30"}}), "monitoring/next_review: geen bestaande datum"),
+        (json.dumps({"external_support": {"support_list": [{"name": "1712", "last_checked": "2023-13-45"}]}}),
+         "external_support/support_list/0/last_checked: geen bestaande datum ('2023-13-45'"),
+        (deep(100_000), "te diep genest (meer dan 12 niveaus, regel 1)"),
+        (deep(900), "te diep genest"),
+        (json.dumps({"profile": {"name": "VZW\u0000De Linde"}}), "profile/name: bevat een onzichtbaar stuurteken (U+0000) op positie 4"),
+        (json.dumps({"procedure": {"report_how": "Bel\u0007 meteen"}}), "procedure/report_how: bevat een onzichtbaar stuurteken (U+0007)"),
+        (json.dumps({"profile": {"name": "VZW \ud800"}}), "profile/name: bevat een onzichtbaar stuurteken (U+D800)"),
+        (json.dumps({"profile": {"name": ["VZW"]}}), "profile/name: verwacht tekst, niet lijst"),
+        (json.dumps({"profile": {"worker_count": 2**63}}), "profile/worker_count: getal te groot (19 cijfers)"),
+        ('{"profile": {"worker_count": ' + "9" * 5000 + "}}", "geen geldige JSON"),
+        ('{"profile": {"worker_count": NaN}}', "geen geldige JSON"),
+        (json.dumps({"profile": {"name": "x" * 4_800_000}}), "profile/name: te lang (4.800.000 tekens, max 20.000)"),
+        (json.dumps({"profile": {"name": "x" * 201}}), "profile/name: te lang (201 tekens, max 200)"),
+    ],
+    ids=["year-0", "feb-30", "month-13", "100000-deep", "900-deep", "nul", "bell", "surrogate", "list-for-text", "2**63",
+         "5000-digits", "nan", "4.8-MB-text", "201-characters"],
+)
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_bad_answers_file_is_one_clear_line_for_both_formats(runner, tmp_path, content, message, fmt):
+    bad = tmp_path / "antwoorden.json"
+    bad.write_text(content, encoding="utf-8", errors="surrogatepass")
+    result = runner.invoke(args=["render", str(bad), "--output", str(tmp_path / f"out.{fmt}")])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "antwoorden.json" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / f"out.{fmt}").exists()
+
+
+def test_answers_file_that_is_not_utf8_or_too_big(runner, tmp_path):
+    latin = tmp_path / "latin.json"
+    latin.write_bytes('{"profile": {"name": "Café"}}'.encode("latin-1"))
+    result = runner.invoke(args=["render", str(latin), "--output", str(tmp_path / "out.docx")])
+    assert result.exit_code == 2 and "geen UTF-8-tekst" in result.output
+    big = tmp_path / "groot.json"
+    big.write_bytes(b" " * (6 * 1024 * 1024) + b"{}")
+    result = runner.invoke(args=["render", str(big), "--output", str(tmp_path / "out.docx")])
+    assert result.exit_code == 2 and "groter dan 5 MB" in result.output
+
+
+def test_output_that_cannot_be_written(runner, tmp_path):
+    result = runner.invoke(args=["render", str(EXAMPLES / "minimal.json"), "--output", str(tmp_path / "geen-map" / "out.docx")])
+    assert result.exit_code == 2 and "kan niet geschreven worden" in result.output and "Traceback" not in result.output
