@@ -278,6 +278,13 @@
     previewTimer = setTimeout(refreshPreview, DELAY);
   }
 
+  // A long one-line answer is shown wrapped in a text area; Enter there still saves, as in any one-line field.
+  form.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.classList.contains("one-line")) {
+      event.preventDefault();
+      form.requestSubmit(form.querySelector(".default-submit"));
+    }
+  });
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
 

@@ -1,6 +1,7 @@
 """WTForms classes generated from the schema: one form per wizard step."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -78,6 +79,15 @@ class StepForm(FlaskForm):
     revision = HiddenField()
 
 
+class LineField(StringField):
+    """A one-line answer; a long one is shown wrapped (a text area) so no text is hidden, newlines become spaces."""
+
+
+def one_line(value: Any) -> Any:
+    """Newlines (from a wrapped one-line field) become single spaces."""
+    return re.sub(r"[ \t]*\n\s*", " ", value) if isinstance(value, str) else value
+
+
 def strip_control_chars(value: Any) -> Any:
     """Drop invisible control characters (tab and newlines stay); CRLF becomes LF."""
     if not isinstance(value, str):
@@ -93,8 +103,9 @@ def _field(question: Question, lang: str):
     common = {"label": label, "description": description, "validators": validators}
     if question.type in ("text", "textarea"):
         validators.append(Length(max=question.length_limit))
-        cls = StringField if question.type == "text" else TextAreaField
-        return cls(filters=[strip_control_chars], **common)
+        if question.type == "text":
+            return LineField(filters=[strip_control_chars, one_line], **common)
+        return TextAreaField(filters=[strip_control_chars], **common)
     if question.type == "number":
         validators.append(NumberRange(min=question.min, max=question.max))
         return IntegerField(**common)

@@ -104,7 +104,8 @@ def fields_to_try(schema, key: str) -> list[tuple[str, str, str | None]]:
                 chosen.setdefault(kind, (field.type, f"{question.id}-{row}-{field.id}{suffix}", f"{key}.{question.id}"))
         else:
             suffix = "-0" if question.type in ("yesno", "choice", "multichoice") else ""
-            chosen.setdefault(question.type, (question.type, f"{question.id}{suffix}", None))
+            long = question.type == "text" and len(value(schema, {}, f"{key}.{question.id}") or "") > 30
+            chosen.setdefault("text/wrapped" if long else question.type, (question.type, f"{question.id}{suffix}", None))
     return list(chosen.values())
 
 
@@ -120,6 +121,7 @@ def test_enter_in_every_field_type_of_every_step_changes_only_the_typed_answer(a
             field = page.locator(f"#{input_id}")
             field.scroll_into_view_if_needed()
             field.focus()
+            wrapped = field.evaluate("element => element.classList.contains('one-line')")
             if kind == "textarea":
                 page.keyboard.press("Control+End")
                 page.keyboard.type(" eerste")
@@ -128,7 +130,7 @@ def test_enter_in_every_field_type_of_every_step_changes_only_the_typed_answer(a
                 assert field.input_value().endswith(" eerste\ntweede"), "Enter in a text area is a new line"
                 expect(page.locator("#autosave-status")).to_have_text(SAVED, timeout=10_000)
             elif kind == "text":
-                page.keyboard.press("End")
+                page.keyboard.press("Control+End")
                 page.keyboard.type("X")
                 with page.expect_navigation():
                     page.keyboard.press("Enter")
@@ -137,7 +139,7 @@ def test_enter_in_every_field_type_of_every_step_changes_only_the_typed_answer(a
                     page.keyboard.press("Enter")
             expect(page.locator(f"#{input_id}")).to_be_attached()
             diff = changed(before, effective(app, protocol_id))
-            tried.append((key, kind, input_id))
+            tried.append((key, kind, input_id, wrapped))
             if kind in ("text", "textarea"):
                 ref, _sep, cell = input_id.rpartition("-") if group else (None, None, None)
                 typed_ref = group or f"{key}.{input_id}"
@@ -153,8 +155,9 @@ def test_enter_in_every_field_type_of_every_step_changes_only_the_typed_answer(a
                     assert diff[typed_ref] == old + ("X" if kind == "text" else " eerste\ntweede")
             else:
                 assert diff == {}, (key, input_id, diff)
-    assert {kind for _key, kind, _id in tried} >= {"text", "textarea", "choice", "multichoice", "date", "number", "yesno"}
-    assert any("-1-" in input_id for _key, _kind, input_id in tried), "a field of row 2 was tried"
+    assert {kind for _key, kind, _id, _wrapped in tried} >= {"text", "textarea", "choice", "multichoice", "date", "number", "yesno"}
+    assert any("-1-" in input_id for _key, _kind, input_id, _wrapped in tried), "a field of row 2 was tried"
+    assert any(wrapped for _key, kind, _id, wrapped in tried if kind == "text"), "a long one-line answer shown wrapped was tried"
 
 
 def test_autosave_keeps_typing_over_a_reload(app, drafting):

@@ -166,3 +166,13 @@ def test_review_names_each_missing_answer_to_the_field_and_links_to_its_input(cl
     assert 'aria-invalid="true"' in field and "internal_contacts-3-phone-error" in field
     assert 'id="internal_contacts-3-phone-error">Dit antwoord ontbreekt nog.' in page
     assert "Nog in te vullen in deze stap" in page
+
+
+def test_a_long_one_line_answer_is_shown_whole_and_stays_one_line(app, client, submit, make_protocol):
+    protocol_id = make_protocol()
+    url = step_url(protocol_id, "procedure")
+    page = client.get(url).get_data(as_text=True)
+    assert re.search(r'<textarea class="one-line" id="report_standin" name="report_standin"', page)
+    assert re.search(r"<input[^>]*id=\"report_deadline\"[^>]*type=\"text\"", page)  # short answers stay inputs
+    submit(url, {"report_standin": "de vervanger van de leidinggevende\nof de directie"})
+    assert stored(app, protocol_id).answers["procedure"]["report_standin"] == "de vervanger van de leidinggevende of de directie"
