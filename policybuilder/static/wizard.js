@@ -123,10 +123,6 @@
       failed = false;
       retryDelay = 2000;
       clearErrors(false);
-      var undo = document.querySelector("form.undo");
-      if (undo) {
-        undo.remove(); // the draft changed: the removed row can no longer be put back
-      }
       say(status.getAttribute("data-saved").replace("{time}", now()));
       return;
     }
@@ -273,6 +269,10 @@
 
   function changed() {
     dirty = true;
+    var undo = document.getElementById("undo-row");
+    if (undo) {
+      undo.remove(); // the step changes again: the removed row can no longer be put back as it was
+    }
     schedule();
     clearTimeout(previewTimer);
     previewTimer = setTimeout(refreshPreview, DELAY);
@@ -319,10 +319,11 @@
   });
 
   window.addEventListener("beforeunload", function (event) {
-    if (submitting || !autosaveUrl) {
+    if (submitting) {
       return;
     }
-    var unsaved = (dirty || inFlight) && (failed || encoded().length >= KEEPALIVE_LIMIT);
+    // Without autosave (the conflict page) the typed text lives only in this form.
+    var unsaved = !autosaveUrl || ((dirty || inFlight) && (failed || encoded().length >= KEEPALIVE_LIMIT));
     if (unsaved) {
       event.preventDefault();
       event.returnValue = status ? status.getAttribute("data-unsaved") : "";

@@ -146,6 +146,8 @@ def step(protocol_id: int, key: str):
         ensure_one_row(form, element.questions)
         return render_template("wizard/step.html", **_page(protocol, element, form, conflict=status == 409)), status
     _report_saved(request.form, protocol, key, action)
+    if protocol.removed_row:
+        return redirect(url_for("wizard.step", protocol_id=protocol.id, key=key, _anchor="undo-row"))
     return redirect(_target(protocol, key, action))
 
 
@@ -185,7 +187,7 @@ def preview(protocol_id: int, key: str):
 @login_required
 def undo_remove(protocol_id: int, key: str):
     """Put back the group row the last save removed, if nothing was saved since."""
-    protocol, element, _form_class = _step_parts(protocol_id, key)
+    protocol, _element, _form_class = _step_parts(protocol_id, key)
     form = ActionForm()
     undo = _undo_of(protocol, key)
     if not form.validate_on_submit():
@@ -204,8 +206,8 @@ def undo_remove(protocol_id: int, key: str):
         else:
             audit.record("protocol.save", protocol.organisation_id, protocol, step=key, revision=protocol.revision)
             db.session.commit()
-            flash(_("Rij %(n)s staat weer op haar plaats.", n=undo["index"] + 1), "success")
-    return redirect(url_for("wizard.step", protocol_id=protocol_id, key=key))
+            flash(_("Rij %(n)s staat weer op haar plaats.", n=undo["number"]), "success")
+    return redirect(url_for("wizard.step", protocol_id=protocol_id, key=key, _anchor=f"q-{undo['question']}" if undo else None))
 
 
 @bp.get("/protocols/<int:protocol_id>/review")

@@ -51,9 +51,11 @@ def test_the_first_submit_button_of_every_step_saves_and_stays(client, make_prot
 
 def test_a_removed_row_can_be_put_back_in_its_place(app, client, submit, with_contacts):
     url = step_url(with_contacts, "contacts")
-    response = submit(url, nav="remove:internal_contacts:1", follow=True)
-    page = response.get_data(as_text=True)
-    assert "Rij 2 verwijderd." in page and "Ongedaan maken" in page
+    response = submit(url, nav="remove:internal_contacts:1")
+    assert response.location.endswith("/steps/contacts#undo-row")  # back where the row was
+    page = client.get(response.location).get_data(as_text=True)
+    assert re.search(r'<p class="undo[^>]*id="undo-row"[^>]*>Rij 2 verwijderd\.\s*<button type="submit"[^>]*formaction="[^"]*/undo-remove">Ongedaan maken', page)
+    assert page.index('id="undo-row"') < page.index('name="internal_contacts-1-name"')
     assert [r["name"] for r in stored(app, with_contacts).answers["contacts"]["internal_contacts"]] == ["Els Maes", "Mia Wouters"]
     response = client.post(url + "/undo-remove", data=undo_fields(page), follow_redirects=True)
     assert "Rij 2 staat weer op haar plaats." in response.get_data(as_text=True)
