@@ -28,9 +28,9 @@ def protocol_meta(protocol: Protocol) -> DocumentMeta:
     )
 
 
-def file_name(organisation: str, version: str, fmt: str) -> str:
-    """protocol-<org-slug>-v<version>.<ext>, ASCII letters, digits, dots and hyphens only."""
-    return f"protocol-{slug(organisation, 'organisatie')}-v{version}.{fmt}"
+def file_name(organisation: str, label: str, fmt: str) -> str:
+    """protocol-<org-slug>-<label>.<ext> (label: v<number> or concept), ASCII letters, digits, dots and hyphens only."""
+    return f"protocol-{slug(organisation, 'organisatie')}-{label}.{fmt}"
 
 
 @bp.get("/protocols/<int:protocol_id>/preview")
@@ -53,7 +53,7 @@ def download(protocol_id: int, fmt: str):
     protocol = protocol_or_404(protocol_id)
     meta = protocol_meta(protocol)
     data, key = document_file(protocol.answers, meta, fmt, protocol.template_version)
-    return _send(data, key, file_name(meta.organisation, f"0.{protocol.revision}", fmt), fmt)
+    return _send(data, key, file_name(meta.organisation, "concept", fmt), fmt)
 
 
 @bp.get("/protocols/<int:protocol_id>/versions/<int:number>/preview")
@@ -77,7 +77,7 @@ def version_download(protocol_id: int, number: int, fmt: str):
     version = version_or_404(protocol_id, number)
     meta = version_meta(version)
     data, key = document_file(version.answers, meta, fmt, version.template_version)
-    return _send(data, key, file_name(meta.organisation, str(version.number), fmt), fmt)
+    return _send(data, key, file_name(meta.organisation, f"v{version.number}", fmt), fmt)
 
 
 @bp.get("/protocols/<int:protocol_id>/card/<lang>/<fmt>")
@@ -89,7 +89,7 @@ def card_download(protocol_id: int, lang: str, fmt: str):
         abort(404)
     meta = protocol_meta(protocol)
     data, key = document_file(protocol.answers, meta, fmt, protocol.template_version, lang, part="card")
-    return _send(data, key, card_file_name(meta.organisation, f"0.{protocol.revision}", lang, fmt), fmt)
+    return _send(data, key, card_file_name(meta.organisation, "concept", lang, fmt), fmt)
 
 
 @bp.get("/protocols/<int:protocol_id>/versions/<int:number>/card/<lang>/<fmt>")
@@ -101,12 +101,12 @@ def version_card_download(protocol_id: int, number: int, lang: str, fmt: str):
         abort(404)
     meta = version_meta(version)
     data, key = document_file(version.answers, meta, fmt, version.template_version, lang, part="card")
-    return _send(data, key, card_file_name(meta.organisation, str(version.number), lang, fmt), fmt)
+    return _send(data, key, card_file_name(meta.organisation, f"v{version.number}", lang, fmt), fmt)
 
 
-def card_file_name(organisation: str, version: str, lang: str, fmt: str) -> str:
-    """kaart-<org-slug>-v<version>-<lang>.<ext>, ASCII letters, digits, dots and hyphens only."""
-    return f"kaart-{slug(organisation, 'organisatie')}-v{version}-{lang}.{fmt}"
+def card_file_name(organisation: str, label: str, lang: str, fmt: str) -> str:
+    """kaart-<org-slug>-<label>-<lang>.<ext> (label: v<number> or concept), ASCII letters, digits, dots and hyphens only."""
+    return f"kaart-{slug(organisation, 'organisatie')}-{label}-{lang}.{fmt}"
 
 
 @bp.app_template_global()

@@ -125,7 +125,7 @@ def protocol_id(make_protocol):
 def test_a_member_downloads_the_card(client, protocol_id, lang, fmt, mime):
     response = client.get(f"/protocols/{protocol_id}/card/{lang}/{fmt}")
     assert response.status_code == 200 and response.mimetype == mime
-    assert response.headers["Content-Disposition"] == f"attachment; filename=kaart-vzw-de-klimop-v0.1-{lang}.{fmt}"
+    assert response.headers["Content-Disposition"] == f"attachment; filename=kaart-vzw-de-klimop-concept-{lang}.{fmt}"
     assert client.get(f"/protocols/{protocol_id}/card/{lang}/{fmt}").data == response.data  # from the cache
 
 
