@@ -19,6 +19,7 @@ MODELS = {model.__name__: model for model in (Organisation, Protocol, ProtocolVe
 # One sentence per action code; the placeholders are filled by _facts().
 SENTENCES = {
     "protocol.create": lambda: _("%(actor)s begon het protocol “%(protocol)s”."),
+    "protocol.create.copied": lambda: _("%(actor)s begon het protocol “%(protocol)s” met het profiel en de contactpersonen van een bestaand protocol."),
     "protocol.save": lambda: _("%(actor)s bewaarde de stap “%(step)s” van “%(protocol)s”."),
     "protocol.template_update": lambda: _("%(actor)s nam versie %(template_version)s van het sjabloon over in “%(protocol)s”."),
     "version.submit": lambda: _("%(actor)s diende versie %(number)s van “%(protocol)s” in ter goedkeuring."),
@@ -67,6 +68,7 @@ def sentence(event: AuditEvent) -> str:
 
 # Codes that cover two different things: the refined code whose sentence fits the event's detail.
 VARIANTS = {
+    "protocol.create": lambda detail: "protocol.create.copied" if detail.get("copied_from") else "protocol.create",
     "version.approve": lambda detail: "version.self_approve" if detail.get("self_approved") else "version.approve",
     "organisation.settings": lambda detail: "organisation.settings.self_approval_" + ("on" if detail.get("allow_self_approval") else "off"),
 }

@@ -103,6 +103,8 @@ def test_a_second_protocol_copies_profile_and_contacts(client, make_protocol, ap
         assert created.answers["profile"] == {**PROFILE, "name": "VZW De Linde – afdeling Oost"}
         assert created.answers["contacts"] == CONTACTS
         assert "learning" not in created.answers
+    log = client.get(f"/organisations/{created.organisation_id}/audit").get_data(as_text=True)
+    assert "An Peeters begon het protocol “VZW De Linde – afdeling Oost” met het profiel en de contactpersonen van een bestaand protocol." in log
 
 
 def test_copying_nothing_starts_empty(client, make_protocol, app):
