@@ -144,6 +144,8 @@ def test_answers_survive_an_app_restart(app, submit, make_protocol, drafter):
     with client.session_transaction() as session:
         session["_user_id"] = str(drafter)
     page = client.get(step_url(protocol_id, "profile")).get_data(as_text=True)
+    with again.app_context():
+        db.engine.dispose()  # its own connections (on PostgreSQL they would stay open)
     assert "Blijft bewaard 123" in page
 
 
