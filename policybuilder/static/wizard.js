@@ -142,7 +142,7 @@
       failed = true;
       dirty = true;
       showErrors(result.errors || {});
-      say(status.getAttribute("data-invalid"));
+      say(result.message || status.getAttribute("data-invalid"));
       return;
     }
     failure();

@@ -141,8 +141,10 @@ def step(protocol_id: int, key: str):
 
     form = form_class()
     action = request.form.get("nav", "stay")
-    status = _save(protocol, element, form, action)
+    status, problem = _save(protocol, element, form, action)
     if status != 200:
+        if problem:
+            flash(problem, "error")
         ensure_one_row(form, element.questions)
         return render_template("wizard/step.html", **_page(protocol, element, form, conflict=status == 409)), status
     _report_saved(request.form, protocol, key, action)
@@ -157,12 +159,13 @@ def autosave(protocol_id: int, key: str):
     """The step's form saved by the page's script: the same checks as the form, answered in JSON."""
     protocol, element, form_class = _step_parts(protocol_id, key)
     form = form_class()
-    status = _save(protocol, element, form, "stay")
+    status, problem = _save(protocol, element, form, "stay")
     if status == 200:
         return jsonify(revision=protocol.revision)
     if status == 409:
         return jsonify(conflict=True, message=_("Deze stap werd intussen door iemand anders bewaard.")), 409
-    body = {"errors": field_errors(form, element, current_lang()), "message": _("Niet bewaard: controleer de gemarkeerde velden.")}
+    body = {"errors": field_errors(form, element, current_lang()),
+            "message": problem or _("Niet bewaard: controleer de gemarkeerde velden.")}
     if form.errors.get("csrf_token"):
         body["csrf_token"] = generate_csrf()
     return jsonify(body), 422
@@ -230,27 +233,25 @@ def _step_parts(protocol_id: int, key: str):
     return protocol, schema.element(key), current_app.extensions["policybuilder.forms"][(key, current_lang())]
 
 
-def _save(protocol: Protocol, element, form: StepForm, action: str) -> int:
-    """Validate and store one step: 200 when saved, 422 when the input was refused, 409 on a newer revision."""
+def _save(protocol: Protocol, element, form: StepForm, action: str) -> tuple[int, str]:
+    """Validate and store one step: (200, ""), (422, Dutch problem or "" when fields say it) or (409, "")."""
     if not form.validate_on_submit():
-        _explain_expired(form)
-        return 422
+        return 422, _expired() if form.errors.get("csrf_token") else ""
     schema = get_schema()
     step_answers, removed = _collect(element, form, action)
     overlay = step_template(protocol, element, schema)
     if overlay and (refused := enforce_fixed(overlay, element, schema, step_answers, request.form)):
         labels = ", ".join(text(schema.question(ref).label, current_lang()) for ref in refused)
-        flash(_("Niet bewaard: deze antwoorden legde de federatie vast en kunnen niet gewijzigd worden: %(labels)s.", labels=labels), "error")
-        return 422
+        return 422, _("Niet bewaard: deze antwoorden legde de federatie vast en kunnen niet gewijzigd worden: %(labels)s.", labels=labels)
     try:
         protocol.save_step(element.key, step_answers, based_on=as_int(form.revision.data), removed_row=removed)
     except StaleRevision:
         db.session.refresh(protocol)
         form.revision.data, form.revision.raw_data = protocol.revision, None
-        return 409
+        return 409, ""
     audit.record("protocol.save", protocol.organisation_id, protocol, step=element.key, revision=protocol.revision)
     db.session.commit()
-    return 200
+    return 200, ""
 
 
 def _page(protocol: Protocol, element, form: StepForm, conflict: bool = False, checked=None) -> dict:
@@ -356,13 +357,14 @@ def _report_saved(posted, protocol: Protocol, key: str, action: str) -> None:
         flash(_("Nog in te vullen in de stap “%(step)s”: %(names)s. Je kan later verder; het overzicht toont wat ontbreekt.", step=title, names=names))
 
 
+def _expired() -> str:
+    return _("Dit formulier was verlopen (het stond lang open of de server werd herstart). Je tekst staat er nog: klik opnieuw op Opslaan.")
+
+
 def _explain_expired(form) -> None:
     """An expired or missing CSRF token: say so; the typed text stays in the form."""
     if form.errors.get("csrf_token"):
-        flash(
-            _("Dit formulier was verlopen (het stond lang open of de server werd herstart). Je tekst staat er nog: klik opnieuw op Opslaan."),
-            "error",
-        )
+        flash(_expired(), "error")
 
 
 @bp.route("/protocols/<int:protocol_id>/template-update", methods=["GET", "POST"])

@@ -130,7 +130,9 @@ def test_autosave_with_an_expired_form_gets_a_fresh_token_and_saves_nothing(app,
     fields = [(k, "verlopen" if k == "csrf_token" else v) for k, v in form_of(client, url)]
     response = autosave(client, url, {"sites": "Na herstart"}, fields=fields)
     assert response.status_code == 422 and response.json["csrf_token"]
+    assert "Dit formulier was verlopen" in response.json["message"]
     assert stored(app, protocol_id).revision == 1
+    assert "Dit formulier was verlopen" not in client.get(url).get_data(as_text=True), "no message left for the next page"
     fresh = [(k, response.json["csrf_token"] if k == "csrf_token" else v) for k, v in fields]
     assert autosave(client, url, {"sites": "Na herstart"}, fields=fresh).status_code == 200
     assert stored(app, protocol_id).answers["profile"]["sites"] == "Na herstart"
