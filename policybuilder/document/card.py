@@ -7,7 +7,7 @@ from ..answers import value
 from ..schema import Schema, text
 from .build import _Builder
 from .errors import TemplateError
-from .model import ControlBlock, Document, DocumentMeta, Section, plain
+from .model import ControlBlock, Document, DocumentMeta, Run, Section, Table, plain
 from .texts import DocumentTexts, load_texts
 
 #: The languages the document texts are written in; a staff language outside these gets no card.
@@ -42,3 +42,21 @@ def card_languages(schema: Schema, answers: dict) -> tuple[str, ...]:
     """The staff languages a card can be made in, Dutch first (always at least Dutch)."""
     chosen = value(schema, answers, "profile.staff_languages") or ()
     return ("nl", *(lang for lang in CARD_LANGUAGES[1:] if lang in chosen))
+
+
+
+def shorten_card(doc: Document, cut: int) -> Document | None:
+    """The card with ``cut`` rows less in its longest table, named in a last row; None if that table is too short.
+
+    The last resort when even the smallest font step does not fit one page (dozens of contacts
+    and sites): the card keeps the first rows and sends the reader to the protocol for the others.
+    """
+    section = doc.sections[0]
+    rows, number = max(((len(b.rows), n) for n, b in enumerate(section.blocks) if isinstance(b, Table)), default=(0, -1))
+    if rows - cut < 2:
+        return None
+    table = section.blocks[number]
+    more = (Run(doc.labels["card_more"].format(count=cut), italic=True),)
+    table = dataclasses.replace(table, rows=(*table.rows[: rows - cut], (more, *[()] * (len(table.headers) - 1))))
+    blocks = (*section.blocks[:number], table, *section.blocks[number + 1 :])
+    return dataclasses.replace(doc, sections=(dataclasses.replace(section, blocks=blocks),))

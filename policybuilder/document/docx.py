@@ -61,7 +61,11 @@ def render_docx(doc: Document, style: Style) -> bytes:
 
 class _WordWriter:
     def __init__(self, doc: Document, style: Style):
-        self.doc, self.style = doc, style
+        self.doc, self.style, self.card_step = doc, style, 0
+        if doc.is_card:  # the card takes the font step (and, rarely, the shortening) at which its PDF fits one page
+            from .pdf import fitted_card  # WeasyPrint only for the card: a protocol's .docx never loads it
+
+            self.card_step, self.doc = fitted_card(doc, style)
         self.word = docx.Document()
         self.sect_pr = self.word.element.body.sectPr  # new body elements go just before it, as python-docx puts them
         self.style_ids = dict(_template_style_ids())
@@ -96,7 +100,7 @@ class _WordWriter:
         _set(defaults, "w:lang", {"w:val": f"{self.doc.lang}-BE", "w:eastAsia": f"{self.doc.lang}-BE"})
         _set(defaults, "w:rFonts", {f"w:{k}": self.style.font_family for k in ("ascii", "hAnsi", "cs", "eastAsia")})
         # The staff card takes the font-size step at which its PDF fits one page (sizes as document.css).
-        scale = CARD_SIZES[self.card_step()] / 10.5 if self.doc.is_card else 1
+        scale = CARD_SIZES[self.card_step] / 10.5 if self.doc.is_card else 1
         styles["Normal"].font.size = Pt(10.5 * scale)
         styles["Normal"].paragraph_format.space_after = Pt((3 if self.doc.is_card else 6) * scale)
         for name, size in (("Title", 24), ("Heading 1", 18), ("Heading 2", 13.5), ("Heading 3", 11.5), ("TOC Heading", 16)):
@@ -119,11 +123,6 @@ class _WordWriter:
         cell.font.size = Pt(9.5 * scale)
         cell.paragraph_format.space_after = Pt(0)
         self.style_ids[CELL_STYLE] = cell.style_id
-
-    def card_step(self) -> int:
-        from .pdf import card_step  # WeasyPrint only for the card: a protocol's .docx never loads it
-
-        return card_step(self.doc, self.style)
 
     def setup_page(self) -> None:
         section = self.word.sections[0]

@@ -27,7 +27,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from .errors import RenderError
 from .html import ASSETS, render_html
 from .layout import CARD_SIZES
-from .model import Document, Style
+from .card import shorten_card
+from .model import Document, Style, Table
 
 STYLESHEET = ASSETS / "document.css"
 ALLOWED_FILES = {STYLESHEET: "text/css", **{font: "font/ttf" for font in (ASSETS / "fonts").glob("*.ttf")}}
@@ -100,25 +101,38 @@ def render_pdf(doc: Document, style: Style, fetcher: LocalOnlyFetcher | None = N
         return _write(_layout(doc, style, fetcher))
 
 
-def card_step(doc: Document, style: Style) -> int:
-    """The first font-size step at which the staff card fits one A4 page (the last step if none does)."""
+def fitted_card(doc: Document, style: Style) -> tuple[int, Document]:
+    """The font-size step at which the staff card fits one A4 page, and the card as it fits (see :func:`fit_card`)."""
     with _collector_paused():
-        return _fitted(doc, style, None)[0]
+        step, fitted, _rendered = _fitted(doc, style, None)
+        return step, fitted
 
 
 def fit_card(doc: Document, style: Style, fetcher: LocalOnlyFetcher | None = None) -> tuple[int, bytes]:
-    """(step, PDF) of the staff card laid out at ever smaller steps until it fits one page."""
+    """(step, PDF) of the staff card laid out at ever smaller steps until it fits one page.
+
+    Should even the smallest step need a second page, the card's longest table (the contacts)
+    loses rows a quarter at a time, a last row sending the reader to the protocol for the rest.
+    """
     with _collector_paused():
-        step, rendered = _fitted(doc, style, fetcher)
+        step, _fitted_doc, rendered = _fitted(doc, style, fetcher)
         return step, _write(rendered)
 
 
 def _fitted(doc: Document, style: Style, fetcher: LocalOnlyFetcher | None):
-    for step in range(CARD_STEPS - 1):
+    for step in range(CARD_STEPS):
         rendered = _layout(doc, style, fetcher, step)
         if len(rendered.pages) == 1:
-            return step, rendered
-    return CARD_STEPS - 1, _layout(doc, style, fetcher, CARD_STEPS - 1)
+            return step, doc, rendered
+    longest = max((len(block.rows) for block in doc.sections[0].blocks if isinstance(block, Table)), default=0)
+    for quarters in range(1, 4):
+        shorter = shorten_card(doc, max(1, longest * quarters // 4))
+        if shorter is None:
+            break
+        rendered = _layout(shorter, style, fetcher, step)
+        if len(rendered.pages) == 1:
+            return step, shorter, rendered
+    return step, doc, rendered
 
 
 def _layout(doc: Document, style: Style, fetcher: LocalOnlyFetcher | None, step: int = 0):

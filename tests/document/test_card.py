@@ -149,3 +149,19 @@ def test_a_versions_card_is_offered_on_its_page(client, submitted):
     response = client.get(f"/protocols/{submitted}/versions/1/card/nl/pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert client.get(f"/protocols/{submitted}/versions/1/card/fr/pdf").status_code == 404  # Dutch staff only
+
+
+def test_a_card_with_dozens_of_contacts_still_fits_one_page(schema, tmp_path):
+    answers = many_contacts()
+    first = answers["contacts"]["internal_contacts"][0]
+    answers["contacts"]["internal_contacts"] += [{**first, "name": f"Persoon {n}", "role": f"Coördinator team {n}"} for n in range(23)]
+    answers["contacts"]["site_contacts"] = [
+        {"site": f"Vestiging {n}", "contact": f"Coach {n}", "phone": "03 200 11 22", "on_call": "0470 11 22 33"} for n in range(30)
+    ]
+    doc = build_staff_card(schema, answers, META)
+    pdf = render_pdf(doc, Style())
+    assert len(pypdf.PdfReader(BytesIO(pdf)).pages) == 1
+    text = normalise(" ".join(pdf_text(pdf, tmp_path)))
+    assert "Acuut gevaar?" in text and "zie het protocol, hoofdstuk Contactpersonen" in text  # the rest is in the protocol
+    if shutil.which("soffice"):
+        assert len(pypdf.PdfReader(word_as_pdf(render_docx(doc, Style()), tmp_path)).pages) == 1
