@@ -124,6 +124,7 @@
       retryDelay = 2000;
       clearErrors(false);
       say(status.getAttribute("data-saved").replace("{time}", now()));
+      showStepState(result);
       return;
     }
     if (code === 409) {
@@ -146,6 +147,23 @@
       return;
     }
     failure();
+  }
+
+  /* The step list says in words whether this step is complete. */
+  function showStepState(result) {
+    var item = document.querySelector(".progress li.current");
+    if (!item || !result.state) {
+      return;
+    }
+    var state = item.querySelector(".state");
+    if (!state) {
+      state = document.createElement("span");
+      state.className = "state";
+      item.querySelector("a").append(" ", state);
+    }
+    state.textContent = (result.complete ? "✓ " : "") + result.state;
+    item.classList.toggle("complete", result.complete);
+    item.classList.toggle("incomplete", !result.complete);
   }
 
   function failure() {

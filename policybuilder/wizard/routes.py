@@ -161,7 +161,8 @@ def autosave(protocol_id: int, key: str):
     form = form_class()
     status, problem = _save(protocol, element, form, "stay")
     if status == 200:
-        return jsonify(revision=protocol.revision)
+        complete = not missing_answers(get_schema(), protocol.answers, key)
+        return jsonify(revision=protocol.revision, complete=complete, state=_("volledig") if complete else _("onvolledig"))
     if status == 409:
         return jsonify(conflict=True, message=_("Deze stap werd intussen door iemand anders bewaard.")), 409
     body = {"errors": field_errors(form, element, current_lang()),

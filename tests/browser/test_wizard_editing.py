@@ -204,6 +204,7 @@ def test_refused_input_is_marked_in_place_and_cleared_once_fixed(app, drafting):
     assert effective(app, protocol_id)["profile.worker_count"] is None
     count.fill("64")
     expect(page.locator("#autosave-status")).to_have_text(SAVED, timeout=10_000)
+    expect(page.locator(".progress li.current .state")).to_have_text("onvolledig")
     expect(page.locator("#worker_count-error")).to_have_count(0)
     expect(count).not_to_have_attribute("aria-invalid", "true")
     assert effective(app, protocol_id)["profile.worker_count"] == 64
@@ -277,3 +278,16 @@ def test_390_px_wide_pages_do_not_scroll_sideways(app, drafting, path, tmp_path)
             clipped = textareas.nth(index).evaluate("t => t.scrollHeight > t.clientHeight + 1 || t.clientWidth < 250")
             assert not clipped, f"text area {index} of {path} clips its text"
     page.screenshot(path=str(tmp_path / f"{path.replace('/', '-')}-390.png"), full_page=True)
+
+
+def test_the_step_list_says_complete_once_autosave_stored_the_last_missing_answer(app, drafting):
+    page, base, protocol_id = drafting
+    page.goto(f"{base}/protocols/{protocol_id}/steps/procedure")
+    state = page.locator(".progress li.current .state")
+    expect(state).to_have_text("onvolledig")
+    page.locator("#evidence_location").fill("map Incidenten op de gedeelde schijf, enkel voor de leidinggevende")
+    expect(page.locator("#autosave-status")).to_have_text(SAVED, timeout=10_000)
+    expect(state).to_have_text("✓ volledig")
+    page.reload()
+    expect(state).to_contain_text("volledig")
+    expect(page.locator(".progress li.current")).to_have_class(re.compile(r"\bcomplete\b"))

@@ -105,7 +105,7 @@ def test_autosave_stores_through_the_same_checks_and_answers_json(app, client, m
     protocol_id = make_protocol()
     url = step_url(protocol_id, "profile")
     response = autosave(client, url, {"sites": "Autobewaard 1"})
-    assert response.status_code == 200 and response.json == {"revision": 2}
+    assert response.status_code == 200 and response.json == {"revision": 2, "complete": False, "state": "onvolledig"}
     assert stored(app, protocol_id).answers["profile"]["sites"] == "Autobewaard 1"
 
     response = autosave(client, url, {"worker_count": "veel"})
