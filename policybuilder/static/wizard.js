@@ -85,7 +85,7 @@
   }
 
   function save() {
-    if (!autosaveUrl) {
+    if (!autosaveUrl || submitting) {
       return Promise.resolve();
     }
     clearTimeout(saveTimer);
