@@ -60,9 +60,9 @@ def text_width(text: str) -> float:
 def _cell_sizes(text: str, bold: bool = False) -> tuple[float, float]:
     """(narrowest width the cell can take, whole width) of a cell's text, in em.
 
-    Phone numbers, e-mail addresses, web addresses and other words with digits or punctuation
-    are never split, so the column takes their whole width; a plain word may be hyphenated
-    (both renderers hyphenate table cells), so it asks for HYPHENATED_EM at most.
+    Phone numbers, e-mail addresses and other words with digits are never split, so the column
+    takes their whole width; a web address breaks after a slash or a hyphen; a plain word may be
+    hyphenated (both renderers hyphenate table cells), so it asks for HYPHENATED_EM at most.
     """
     factor = BOLD if bold else 1
     words = WORD.findall(keep_numbers_together(text))
@@ -71,10 +71,16 @@ def _cell_sizes(text: str, bold: bool = False) -> tuple[float, float]:
 
 
 def _unsplit_width(word: str) -> float:
-    width = text_width(word)
-    if word.rstrip(".,;:!?)").lstrip("(").isalpha():
-        return min(width, HYPHENATED_EM)
-    return width
+    """The narrowest a word can be set: an e-mail address or a number whole, a web address from "/" to "/"."""
+    if "@" in word or any(c.isdigit() for c in word):
+        return text_width(word)
+    pieces = re.split(r"(?<=[/-])", word)  # lines may break after a slash or a hyphen
+    return max(_piece_width(piece) for piece in pieces)
+
+
+def _piece_width(piece: str) -> float:
+    width = text_width(piece)
+    return min(width, HYPHENATED_EM) if piece.strip(".,;:!?()/-").isalpha() else width
 
 
 def column_widths(table: Table) -> tuple[float, ...]:
