@@ -198,7 +198,7 @@ def finish_tags(data: bytes) -> bytes:
         nums = pdf.Root.StructTreeRoot.ParentTree.Nums
         for index, page in enumerate(pdf.pages):
             marks = nums[2 * index + 1]
-            margin = {mcid for mcid, element in enumerate(marks) if element.objgen not in reachable}
+            margin = {mcid for mcid, element in enumerate(marks) if element is not None and element.objgen not in reachable}
             if not margin:
                 continue
             for mcid in margin:
