@@ -47,7 +47,7 @@ SAMPLE = [
     ("error page 405", "anon", "GET", "/logout"),
     ("expired form 400", "anon", "POST", "/login"),
     ("logged-in page", "user", "GET", "/"),
-    ("approve page's neighbour: the preview", "user", "GET", "/protocols/{id}/preview"),
+    ("document preview", "user", "GET", "/protocols/{id}/preview"),
     ("Word download", "user", "GET", "/protocols/{id}/download/docx"),
     ("PDF download", "user", "GET", "/protocols/{id}/download/pdf"),
     ("forbidden 403", "user", "GET", "/organisations/999/users"),
@@ -60,6 +60,12 @@ def test_every_kind_of_response_carries_the_headers(anon_client, client, protoco
         assert response.status_code < 500, (where, response.status_code)
         assert_secure_headers(response, where)
         assert "Strict-Transport-Security" not in response.headers  # plain HTTP: HSTS means nothing there
+
+
+def test_the_approve_form_cannot_be_framed(approver_client, submitted):
+    with approver_client.get(f"/protocols/{submitted}/versions/1") as response:
+        assert response.status_code == 200 and "/approve" in response.get_data(as_text=True)
+        assert_secure_headers(response, "approve form")
 
 
 def test_hsts_only_over_https_with_secure_cookies(tmp_path):
