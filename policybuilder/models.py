@@ -228,6 +228,21 @@ class Approval(db.Model):
     user: Mapped[User] = relationship()
 
 
+class DocumentFingerprint(db.Model):
+    """What an approved version's .docx or .pdf holds, recorded once: verify compares with it instead of rendering again."""
+
+    __table_args__ = (UniqueConstraint("version_id", "format"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("protocol_version.id"))
+    format: Mapped[str] = mapped_column(String(10))  # docx or pdf
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    content_sha256: Mapped[str] = mapped_column(String(64), index=True)  # what it shows: a PDF's drawn pages, a Word file's text
+    text_sha256: Mapped[str] = mapped_column(String(64))  # of the text with white space folded
+    pages: Mapped[int | None]  # PDF only
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    version: Mapped[ProtocolVersion] = relationship()
+
+
 class SectorTemplate(db.Model):
     """A federation's template: the draft of its next version, and its published versions."""
 
@@ -299,5 +314,7 @@ def _never_delete_versions(mapper, connection, version: ProtocolVersion) -> None
 @event.listens_for(Approval, "before_delete")
 @event.listens_for(TemplateVersion, "before_update")
 @event.listens_for(TemplateVersion, "before_delete")
+@event.listens_for(DocumentFingerprint, "before_update")
+@event.listens_for(DocumentFingerprint, "before_delete")
 def _keep_records_frozen(mapper, connection, record) -> None:
     raise ImmutableRecord(f"{type(record).__name__} {record.id} cannot be changed or deleted")

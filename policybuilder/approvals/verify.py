@@ -5,6 +5,7 @@ parsing are bounded, and a file that cannot be read within those bounds is "unre
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
 from dataclasses import dataclass
@@ -16,9 +17,10 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from lxml import etree
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import ProtocolVersion
+from ..models import FROZEN_STATUSES, DocumentFingerprint, ProtocolVersion
 
 HASH = re.compile(r"(?:Inhoudshash|Empreinte)\s*:?\s*([0-9a-f]{12})\b")
 MB = 1024 * 1024
@@ -53,6 +55,7 @@ class DocumentFacts:
 
     kind: str  # docx or pdf
     text: str
+    content: str  # SHA-256 of what the file shows: a PDF's drawn pages, a Word file's text
     pages: int | None = None
     changed: str | None = None  # why the file cannot be the one policybuilder made, or None
 
@@ -64,18 +67,21 @@ class VerifyResult:
     reason: str | None = None  # a Dutch sentence explaining an altered or unreadable file
 
 
-def read_document(data: bytes) -> DocumentFacts:
-    """The facts of a .docx or .pdf file; Unreadable with a Dutch reason for anything else."""
+def read_document(data: bytes, with_text: bool = True) -> DocumentFacts:
+    """The facts of a .docx or .pdf file; Unreadable with a Dutch reason for anything else.
+
+    Without ``with_text`` a PDF's text is not extracted (the slow part), only its pages and drawn content.
+    """
     if len(data) > MAX_FILE_BYTES:
         raise Unreadable(_l("Het bestand is groter dan %(mb)s MB.", mb=MAX_FILE_BYTES // MB))
     if data.startswith(b"%PDF-"):
-        return _pdf_facts(data)
+        return _pdf_facts(data, with_text)
     if data.startswith(b"PK"):
         return _docx_facts(data)
     raise Unreadable(_l("Het is geen .docx- of .pdf-bestand."))
 
 
-def _pdf_facts(data: bytes) -> DocumentFacts:
+def _pdf_facts(data: bytes, with_text: bool) -> DocumentFacts:
     try:
         with pypdf.apply_configuration(**PDF_LIMITS):
             reader = pypdf.PdfReader(BytesIO(data))
@@ -84,7 +90,8 @@ def _pdf_facts(data: bytes) -> DocumentFacts:
             pages = len(reader.pages)
             if pages > MAX_PAGES:
                 raise Unreadable(_l("Het PDF-bestand telt %(n)s pagina's, meer dan een protocol kan hebben.", n=pages))
-            text = "\n".join(page.extract_text() or "" for page in reader.pages)
+            content = _sha256(b"".join(_page_content(page) for page in reader.pages))
+            text = "\n".join(page.extract_text() or "" for page in reader.pages) if with_text else ""
     except Unreadable:
         raise
     except Exception as exc:  # pypdf meets broken files with many kinds of errors; each means "not readable"
@@ -92,7 +99,14 @@ def _pdf_facts(data: bytes) -> DocumentFacts:
     # policybuilder writes one cross-reference table; a second one is an update appended afterwards
     updates = max(data.count(b"%%EOF"), data.count(b"startxref"))
     changed = _l("Het PDF-bestand werd na het maken aangevuld (een incrementele update, bijvoorbeeld een toegevoegde pagina of handtekening).") if updates > 1 else None
-    return DocumentFacts("pdf", _folded(text), pages, changed)
+    return DocumentFacts("pdf", _folded(text), content, pages, changed)
+
+
+def _page_content(page) -> bytes:
+    """What a page draws: its size, its content streams decoded, and its annotations' kinds and texts."""
+    contents = page.get_contents()
+    annotations = [(str(a.get_object().get("/Subtype")), str(a.get_object().get("/Contents", ""))) for a in page.get("/Annots") or ()]
+    return repr((list(page.mediabox), contents.get_data() if contents is not None else b"", annotations)).encode()
 
 
 def _docx_facts(data: bytes) -> DocumentFacts:
@@ -108,7 +122,8 @@ def _docx_facts(data: bytes) -> DocumentFacts:
             raise Unreadable(_l("Het bestand is geen Word-document: word/document.xml ontbreekt."))
         parts = sorted((n for n in names if DOCX_TEXT_PART.fullmatch(n)), key=lambda n: (n != "word/document.xml", n))
         text = "\n".join(_xml_text(_read_part(archive, names[name])) for name in parts)
-    return DocumentFacts("docx", _folded(text))
+    folded = _folded(text)
+    return DocumentFacts("docx", folded, _sha256(folded.encode()))
 
 
 def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
@@ -161,9 +176,17 @@ def _folded(text: str) -> str:
 def verify_bytes(data: bytes, regenerate) -> VerifyResult:
     """Find the version whose hash the file names; a match only if the file has exactly that version's pages and text.
 
-    ``regenerate(version, fmt)`` returns the version's document as bytes.
+    A file byte for byte as handed out matches its recorded fingerprint at once; otherwise its text and pages are
+    compared with the fingerprint, recorded on first need. ``regenerate(version, fmt)`` returns a version's document.
     """
+    known = db.session.scalar(select(DocumentFingerprint).where(DocumentFingerprint.file_sha256 == _sha256(data)))
+    if known is not None:
+        return VerifyResult("match", known.version)
     try:
+        facts = read_document(data, with_text=False)
+        known = db.session.scalar(select(DocumentFingerprint).filter_by(content_sha256=facts.content, format=facts.kind, pages=facts.pages))
+        if known is not None and not facts.changed:
+            return VerifyResult("match", known.version)
         facts = read_document(data)
     except Unreadable as exc:
         return VerifyResult("unreadable", reason=str(exc))
@@ -176,10 +199,33 @@ def verify_bytes(data: bytes, regenerate) -> VerifyResult:
     if facts.changed:
         return VerifyResult("altered", candidates[0], str(facts.changed))
     for version in candidates:
-        original = read_document(regenerate(version, facts.kind))
-        if (original.text, original.pages) == (facts.text, facts.pages):
+        original = fingerprint(version, facts.kind, regenerate)
+        if (original.text_sha256, original.pages) == (_sha256(facts.text.encode()), facts.pages):
             return VerifyResult("match", version)
     return VerifyResult("altered", candidates[0])
+
+
+def fingerprint(version: ProtocolVersion, fmt: str, regenerate) -> DocumentFingerprint:
+    """The fingerprint of the version's ``fmt`` file: the recorded one, else made from the file (and recorded once approved)."""
+    recorded = db.session.scalar(select(DocumentFingerprint).filter_by(version_id=version.id, format=fmt))
+    if recorded is not None:
+        return recorded
+    data = regenerate(version, fmt)
+    facts = read_document(data)
+    made = DocumentFingerprint(version_id=version.id, format=fmt, file_sha256=_sha256(data), content_sha256=facts.content,
+                               text_sha256=_sha256(facts.text.encode()), pages=facts.pages)
+    if version.status in FROZEN_STATUSES:  # a submitted version's document still changes when it is decided
+        try:
+            db.session.add(made)
+            db.session.commit()
+        except IntegrityError:  # recorded meanwhile by a simultaneous check: that one counts
+            db.session.rollback()
+            return db.session.scalar(select(DocumentFingerprint).filter_by(version_id=version.id, format=fmt))
+    return made
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def verify_upload(storage) -> VerifyResult:

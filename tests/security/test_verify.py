@@ -172,3 +172,32 @@ def test_verify_command_says_why(original, runner, tmp_path, make, fragment):
     path.write_bytes(make(original))
     result = runner.invoke(args=["verify", str(path)])
     assert result.exit_code == 1 and fragment in result.output and "KLOPT" not in result.output
+
+
+def test_a_second_check_uses_the_recorded_fingerprint_not_a_new_render(app, original, check, monkeypatch):
+    from policybuilder.documents import files
+    from policybuilder.extensions import db
+    from policybuilder.models import DocumentFingerprint
+
+    pdf = original("pdf")
+    resaved = PdfWriter(clone_from=io.BytesIO(pdf))
+    out = io.BytesIO()
+    resaved.write(out)  # other bytes, the same pages and text
+    assert out.getvalue() != pdf
+    status, page, first = check(pdf, "protocol.pdf")
+    assert MATCH in page
+    with app.app_context():
+        assert [(f.format, f.pages) for f in db.session.query(DocumentFingerprint)] == [("pdf", len(PdfReader(io.BytesIO(pdf)).pages))]
+
+    def no_render(*args):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(files, "version_document", no_render)
+    status, page, same_file = check(pdf, "protocol.pdf")
+    assert status == 200 and MATCH in page
+    status, page, same_text = check(out.getvalue(), "opnieuw-bewaard.pdf")
+    assert status == 200 and MATCH in page
+    status, page, _ = check(with_blank_page(pdf), "extra-pagina.pdf")
+    assert status == 200 and ALTERED in page
+    print(f"verify of the example PDF: first {first:.2f} s, same file {same_file * 1000:.0f} ms, same text {same_text * 1000:.0f} ms")
+    assert same_file < 0.3 and same_text < 1.0
