@@ -60,6 +60,10 @@ def app(tmp_path):
             "SECRET_KEY": "test",
             "SQLALCHEMY_DATABASE_URI": empty_test_database(tmp_path, with_tables=True),
             "DOCUMENT_CACHE_DIR": str(tmp_path / "cache"),
+            # A PDF is rendered in the pool as in production; the request waits for it (tests/documents/test_jobs.py
+            # sets 0 and checks the 202 page). No renders ahead of need unless a test asks for them.
+            "RENDER_WAIT": 120,
+            "RENDER_AHEAD": False,
         }
     )
     with app.app_context():

@@ -13,16 +13,19 @@ from flask_babel import gettext as _
 from ..document import FORMATS, DocumentError, DocumentMeta, Style, build_document, render
 from ..schema_store import get_schema
 from .answers_file import AnswersFileError, load_answers
+from . import jobs
 from .cache import fingerprint
 from .routes import bp
 
 
 def init_app(app: Flask) -> None:
-    """Register the blueprint, the cache folder (default instance/cache) and the render and batch commands."""
+    """Register the blueprint, the cache folder (default instance/cache), the render backend and the render, batch and worker commands."""
     app.config.setdefault("DOCUMENT_CACHE_DIR", os.path.join(app.instance_path, "cache"))
     app.extensions["policybuilder.documents.release"] = fingerprint()
+    jobs.init_app(app)
     app.register_blueprint(bp)
     app.cli.add_command(render_command)
+    app.cli.add_command(worker_command)
     from .batch import batch_command  # batch uses fail() from here
 
     app.cli.add_command(batch_command)
@@ -59,3 +62,17 @@ def render_command(answers_file: Path, output: Path, lang: str) -> None:
     except OSError as exc:
         fail(_("%(name)s: kan niet geschreven worden (%(error)s)", name=output, error=exc.strerror or exc))
     click.echo(_("%(name)s geschreven (%(size)s bytes)", name=output, size=len(data)))
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="stop when the queue is empty")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run an RQ worker for the document renders (needs POLICYBUILDER_REDIS_URL; same as rq worker policybuilder-render)."""
+    from flask import current_app
+    from rq import Worker
+
+    backend = current_app.extensions["policybuilder.render"]
+    if not isinstance(backend, jobs.RQBackend):
+        fail(_("Zet POLICYBUILDER_REDIS_URL om een worker te starten; zonder Redis maakt de app documenten zelf."))
+    Worker([backend.queue], connection=backend.redis).work(burst=burst)

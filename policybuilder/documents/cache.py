@@ -1,4 +1,4 @@
-"""Generated files kept on disk under the SHA-256 of everything that decides their content."""
+"""Generated files kept on disk under the SHA-256 of everything that decides their content, within a size bound."""
 from __future__ import annotations
 
 import dataclasses
@@ -12,6 +12,9 @@ from ..canonical import content_hash
 from ..document import DocumentMeta, Style
 from ..document.html import ASSETS
 from ..schema import SCHEMA_DIR
+
+KEEP = "keep"
+SUFFIXES = ("docx", "pdf")  # approved versions' files live under this folder and are never evicted
 
 
 def fingerprint() -> str:
@@ -34,16 +37,63 @@ def content_key(
     return content_hash(payload)
 
 
-def cached(directory: Path, key: str, suffix: str, make: Callable[[], bytes]) -> bytes:
-    """The file stored under ``key``, made (and stored atomically) on the first call."""
-    path = directory / key[:2] / f"{key}.{suffix}"
+def cache_path(directory: Path, key: str, suffix: str, keep: bool) -> Path:
+    """Where the file of ``key`` lives: <dir>/<key[:2]>/<key>.<suffix>, or under keep/ for an approved version."""
+    return (directory / KEEP if keep else directory) / key[:2] / f"{key}.{suffix}"
+
+
+def read_cached(directory: Path, key: str, suffix: str, keep: bool) -> bytes | None:
+    """The stored file of ``key`` (marked as just used), or None."""
+    path = cache_path(directory, key, suffix, keep)
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
+        os.utime(path)  # least recently used goes first
     except FileNotFoundError:
-        pass
-    data = make()
+        return None
+    return data
+
+
+def store(directory: Path, key: str, suffix: str, data: bytes, keep: bool, max_bytes: int | None) -> None:
+    """Write the file of ``key`` atomically, then evict draft files beyond ``max_bytes`` in all."""
+    path = cache_path(directory, key, suffix, keep)
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
         handle.write(data)
     os.replace(handle.name, path)
+    if max_bytes is not None:
+        evict(directory, max_bytes)
+
+
+def evict(directory: Path, max_bytes: int) -> list[Path]:
+    """Remove the least recently used draft files until the cache holds ``max_bytes`` at most; approved files stay."""
+    drafts = [(stat.st_mtime, stat.st_size, path) for path in _files(directory, "*") if (stat := _stat(path))]
+    total = sum(size for _, size, _ in drafts)
+    total += sum(stat.st_size for path in _files(directory, f"{KEEP}/*") if (stat := _stat(path)))
+    removed = []
+    for _, size, path in sorted(drafts):
+        if total <= max_bytes:
+            break
+        path.unlink(missing_ok=True)
+        total -= size
+        removed.append(path)
+    return removed
+
+
+def _files(directory: Path, folder: str) -> list[Path]:
+    return [path for suffix in SUFFIXES for path in directory.glob(f"{folder}/*.{suffix}")]
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except FileNotFoundError:  # removed by another process meanwhile
+        return None
+
+
+def cached(directory: Path, key: str, suffix: str, make: Callable[[], bytes], keep: bool = False, max_bytes: int | None = None) -> bytes:
+    """The file stored under ``key``, made (and stored) on the first call."""
+    data = read_cached(directory, key, suffix, keep)
+    if data is None:
+        data = make()
+        store(directory, key, suffix, data, keep, max_bytes)
     return data

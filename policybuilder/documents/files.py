@@ -5,12 +5,13 @@ from pathlib import Path
 
 from flask import current_app
 
-from ..document import Document, DocumentMeta, Style, build_document, render
-from ..document.card import build_staff_card, card_languages
+from ..document import Document, DocumentMeta, Style
+from ..document.card import card_languages
 from ..federation.store import schema_for, style_of
 from ..models import ProtocolVersion, TemplateVersion
 from ..schema_store import get_schema
-from .cache import cached, content_key
+from .cache import cached, content_key, read_cached
+from .jobs import PARTS, RenderSpec, render_spec
 
 
 def version_meta(version: ProtocolVersion) -> DocumentMeta:
@@ -34,9 +35,6 @@ def version_meta(version: ProtocolVersion) -> DocumentMeta:
     )
 
 
-PARTS = {"protocol": build_document, "card": build_staff_card}
-
-
 def document_parts(
     answers: dict, meta: DocumentMeta, template: TemplateVersion | None, lang: str = "nl", part: str = "protocol"
 ) -> tuple[Document, Style]:
@@ -45,18 +43,39 @@ def document_parts(
     return PARTS[part](schema_for(template, schema), answers, meta, lang), style_of(template, schema)
 
 
+def render_request(
+    answers: dict, meta: DocumentMeta, fmt: str, template: TemplateVersion | None, lang: str = "nl", part: str = "protocol"
+) -> tuple[str, RenderSpec]:
+    """The content key of the .docx or .pdf of the protocol or the staff card, and the plain data that renders it."""
+    style = style_of(template, get_schema())
+    release = current_app.extensions["policybuilder.documents.release"]
+    key = content_key(answers, meta, style, lang, fmt, f"{release}:{template.id if template else 0}", part)
+    spec = RenderSpec(
+        answers, meta, template.data if template else None, template.logo if template else None, fmt, lang, part,
+        current_app.config.get("SCHEMA_DIR"),
+    )
+    return key, spec
+
+
+def cached_file(key: str, spec: RenderSpec) -> bytes | None:
+    """The file of ``key`` when it is in the cache."""
+    return read_cached(Path(current_app.config["DOCUMENT_CACHE_DIR"]), key, spec.fmt, spec.keep)
+
+
+def rendered_here(key: str, spec: RenderSpec) -> bytes:
+    """The file of ``key`` from the cache, or rendered in this process and stored (Word files, checks, the CLI)."""
+    return cached(
+        Path(current_app.config["DOCUMENT_CACHE_DIR"]), key, spec.fmt, lambda: render_spec(spec, get_schema()),
+        spec.keep, current_app.config["DOCUMENT_CACHE_MAX_BYTES"],
+    )
+
+
 def document_file(
     answers: dict, meta: DocumentMeta, fmt: str, template: TemplateVersion | None, lang: str = "nl", part: str = "protocol"
 ) -> tuple[bytes, str]:
     """The .docx or .pdf of the protocol or the staff card with its content key; made once, then read from the cache."""
-    style = style_of(template, get_schema())
-    release = current_app.extensions["policybuilder.documents.release"]
-    key = content_key(answers, meta, style, lang, fmt, f"{release}:{template.id if template else 0}", part)
-    data = cached(
-        Path(current_app.config["DOCUMENT_CACHE_DIR"]), key, fmt,
-        lambda: render(*document_parts(answers, meta, template, lang, part), fmt),
-    )
-    return data, key
+    key, spec = render_request(answers, meta, fmt, template, lang, part)
+    return rendered_here(key, spec), key
 
 
 def staff_card_languages(answers: dict) -> tuple[str, ...]:

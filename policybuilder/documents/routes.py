@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import Blueprint, abort, render_template, send_file, send_from_directory
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file, send_from_directory
 from flask_login import login_required
 from markupsafe import Markup
 
@@ -12,7 +12,9 @@ from ..access import protocol_or_404, version_or_404
 from ..filenames import slug
 from ..document.html import ASSETS
 from ..models import Protocol
-from .files import document_file, document_parts, staff_card_languages, version_meta
+from . import jobs
+from .files import cached_file, document_parts, rendered_here, render_request, staff_card_languages, version_meta
+from .jobs import RenderSpec, submit_render
 
 bp = Blueprint("documents", __name__)
 PUBLIC_ASSETS = {"document.css", *(f"fonts/{font.name}" for font in (ASSETS / "fonts").glob("*.ttf"))}
@@ -52,8 +54,7 @@ def download(protocol_id: int, fmt: str):
         abort(404)
     protocol = protocol_or_404(protocol_id)
     meta = protocol_meta(protocol)
-    data, key = document_file(protocol.answers, meta, fmt, protocol.template_version)
-    return _send(data, key, file_name(meta.organisation, "concept", fmt), fmt)
+    return _deliver(render_request(protocol.answers, meta, fmt, protocol.template_version), file_name(meta.organisation, "concept", fmt))
 
 
 @bp.get("/protocols/<int:protocol_id>/versions/<int:number>/preview")
@@ -76,8 +77,7 @@ def version_download(protocol_id: int, number: int, fmt: str):
         abort(404)
     version = version_or_404(protocol_id, number)
     meta = version_meta(version)
-    data, key = document_file(version.answers, meta, fmt, version.template_version)
-    return _send(data, key, file_name(meta.organisation, f"v{version.number}", fmt), fmt)
+    return _deliver(render_request(version.answers, meta, fmt, version.template_version), file_name(meta.organisation, f"v{version.number}", fmt))
 
 
 @bp.get("/protocols/<int:protocol_id>/card/<lang>/<fmt>")
@@ -88,8 +88,8 @@ def card_download(protocol_id: int, lang: str, fmt: str):
     if fmt not in FORMATS or lang not in staff_card_languages(protocol.answers):
         abort(404)
     meta = protocol_meta(protocol)
-    data, key = document_file(protocol.answers, meta, fmt, protocol.template_version, lang, part="card")
-    return _send(data, key, card_file_name(meta.organisation, "concept", lang, fmt), fmt)
+    request_ = render_request(protocol.answers, meta, fmt, protocol.template_version, lang, part="card")
+    return _deliver(request_, card_file_name(meta.organisation, "concept", lang, fmt))
 
 
 @bp.get("/protocols/<int:protocol_id>/versions/<int:number>/card/<lang>/<fmt>")
@@ -100,8 +100,8 @@ def version_card_download(protocol_id: int, number: int, lang: str, fmt: str):
     if fmt not in FORMATS or lang not in staff_card_languages(version.answers):
         abort(404)
     meta = version_meta(version)
-    data, key = document_file(version.answers, meta, fmt, version.template_version, lang, part="card")
-    return _send(data, key, card_file_name(meta.organisation, f"v{version.number}", lang, fmt), fmt)
+    request_ = render_request(version.answers, meta, fmt, version.template_version, lang, part="card")
+    return _deliver(request_, card_file_name(meta.organisation, f"v{version.number}", lang, fmt))
 
 
 def card_file_name(organisation: str, label: str, lang: str, fmt: str) -> str:
@@ -115,8 +115,23 @@ def card_languages(answers: dict) -> tuple[str, ...]:
     return staff_card_languages(answers)
 
 
-def _send(data: bytes, key: str, name: str, fmt: str):
-    return send_file(BytesIO(data), mimetype=MIME_TYPES[fmt], as_attachment=True, download_name=name, etag=key, max_age=0)
+def _deliver(render: tuple[str, RenderSpec], name: str):
+    """The file at once when it is ready (Word files are made here: they take milliseconds); else a PDF is queued and
+    a 202 page says so and fetches it when ready. ``?status`` answers the page's script in JSON."""
+    key, spec = render
+    data = cached_file(key, spec)
+    if data is None and spec.fmt == "docx":
+        data = rendered_here(key, spec)
+    state = jobs.READY if data is not None else submit_render(key, spec)
+    if state != jobs.READY and current_app.config["RENDER_WAIT"]:
+        state = jobs.wait(key, spec, current_app.config["RENDER_WAIT"])
+    if "status" in request.args:
+        return jsonify(status=state), {jobs.READY: 200, jobs.FAILED: 500}.get(state, 202), {"Cache-Control": "no-store"}
+    if state == jobs.READY and (data := data or cached_file(key, spec)) is not None:
+        return send_file(BytesIO(data), mimetype=MIME_TYPES[spec.fmt], as_attachment=True, download_name=name, etag=key, max_age=0)
+    failed = state == jobs.FAILED
+    page = render_template("documents/pending.html", failed=failed, url=request.path, name=name)
+    return page, 500 if failed else 202, {"Cache-Control": "no-store"}
 
 
 @bp.get("/document-assets/<path:name>")
