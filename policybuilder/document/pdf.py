@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import re
+import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from io import BytesIO
@@ -154,17 +155,23 @@ def _write(rendered) -> bytes:
     return finish_tags(data) if PDF_OPTIONS.get("pdf_tags") else data
 
 
+# One render at a time per process: the shared font configuration is not thread-safe (threaded servers such as
+# gunicorn's gthread workers got PDFs of another size, or crashed, with renders side by side).
+_ONE_RENDER_AT_A_TIME = threading.RLock()
+
+
 @contextmanager
 def _collector_paused():
-    """The cyclic collector off for a render (nests: only the outermost turns it back on)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
-            gc.collect(0)  # the render's own cyclic garbage is all in the youngest generation
+    """One render at a time, with the cyclic collector off (nests: only the outermost turns it back on)."""
+    with _ONE_RENDER_AT_A_TIME:
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            yield
+        finally:
+            if collecting:
+                gc.enable()
+                gc.collect(0)  # the render's own cyclic garbage is all in the youngest generation
 
 
 _MARKED = re.compile(rb"/\w+\n<</MCID (\d+)>>\nBDC\n")
