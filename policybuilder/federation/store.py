@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
-import cairosvg
 from sqlalchemy import distinct, func, select
 
 from ..canonical import canonical_json
@@ -53,6 +52,8 @@ def printable_logo(logo: bytes) -> bytes:
     """The logo as PNG for both renderers: an SVG (already checked on upload) is rasterised once."""
     if logo.startswith(b"\x89PNG"):
         return logo
+    import cairosvg  # cairo's bindings cost a second of start-up: loaded for the first SVG logo only
+
     return cairosvg.svg2png(bytestring=logo, output_width=LOGO_WIDTH_PX)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any
 
@@ -122,15 +123,31 @@ def _field(question: Question, lang: str):
     return RowList(FormField(row_form), max_rows=question.max_items, label=label, description=description)
 
 
-def step_form_classes(schema: Schema, langs=("nl", "fr")) -> dict[tuple[str, str], type[StepForm]]:
-    """The form class of every step in every language, keyed by (element key, language)."""
-    return {
-        (element.key, lang): type(
-            f"{element.key.title()}Form", (StepForm,), {q.id: _field(q, lang) for q in element.questions}
-        )
-        for element in schema.elements
-        for lang in langs
-    }
+class StepFormClasses(Mapping):
+    """The form class of every step in every language, keyed by (element key, language), each built on first use."""
+
+    def __init__(self, schema: Schema, langs: tuple[str, ...]):
+        self._schema, self._langs, self._built = schema, langs, {}
+
+    def __getitem__(self, key: tuple[str, str]) -> type[StepForm]:
+        if key not in self._built:
+            element_key, lang = key
+            if lang not in self._langs:
+                raise KeyError(key)
+            element = self._schema.element(element_key)
+            self._built[key] = type(f"{element.key.title()}Form", (StepForm,), {q.id: _field(q, lang) for q in element.questions})
+        return self._built[key]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter([(element.key, lang) for element in self._schema.elements for lang in self._langs])
+
+    def __len__(self) -> int:
+        return len(self._schema.elements) * len(self._langs)
+
+
+def step_form_classes(schema: Schema, langs=("nl", "fr")) -> StepFormClasses:
+    """The form class of every step in every language, keyed by (element key, language); built when first asked for."""
+    return StepFormClasses(schema, tuple(langs))
 
 
 def to_form_data(question: Question, answer: Any) -> Any:
