@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import audit
 from ..answers import value
 from ..completion import with_blanks
+from ..documents.files import render_ahead_of
 from ..errors import Conflict
 from ..extensions import db
 from ..models import Approval, Protocol, ProtocolVersion, StaleRevision, User, lock_at_revision
@@ -62,6 +63,7 @@ def submit(protocol: Protocol, user: User, based_on: int) -> ProtocolVersion:
         raise _already_submitted(_latest_version(protocol.id)) from None
     audit.record("version.submit", protocol.organisation_id, version, number=number, hash=version.content_hash[:12])
     db.session.commit()
+    render_ahead_of(protocol, version)  # the approver's download is then ready
     return version
 
 
@@ -109,6 +111,7 @@ def approve(version: ProtocolVersion, user: User, name: str, function: str, cons
     db.session.flush()
     audit.record("version.approve", version.protocol.organisation_id, version, number=version.number, self_approved=own)
     db.session.commit()
+    render_ahead_of(version.protocol, version)  # the approved file, kept in the cache
     return approval
 
 

@@ -8,9 +8,10 @@ from flask import current_app
 from ..document import Document, DocumentMeta, Style
 from ..document.card import card_languages
 from ..federation.store import schema_for, style_of
-from ..models import ProtocolVersion, TemplateVersion
+from ..models import Protocol, ProtocolVersion, TemplateVersion
 from ..schema_store import get_schema
 from .cache import cached, content_key, read_cached
+from . import jobs
 from .jobs import PARTS, RenderSpec, render_spec
 
 
@@ -32,6 +33,16 @@ def version_meta(version: ProtocolVersion) -> DocumentMeta:
         replaces_version=str(earlier[-1]) if earlier else "",
         content_hash=version.content_hash,
         self_approved=bool(approval and approval.self_approved),
+    )
+
+
+def protocol_meta(protocol: Protocol) -> DocumentMeta:
+    """The facts of the working draft: labelled 'concept' (versions are numbered 1, 2 …; saves are not counted), status draft."""
+    return DocumentMeta(
+        organisation=protocol.title,
+        version_label="concept",
+        date=protocol.updated_at.date(),
+        status="draft",
     )
 
 
@@ -76,6 +87,20 @@ def document_file(
     """The .docx or .pdf of the protocol or the staff card with its content key; made once, then read from the cache."""
     key, spec = render_request(answers, meta, fmt, template, lang, part)
     return rendered_here(key, spec), key
+
+
+def render_ahead_of(protocol: Protocol, version: ProtocolVersion | None = None, delay: float = 0) -> None:
+    """Queue the PDFs behind the download buttons (protocol, staff card per language) before anyone asks for them:
+    a version's at once, the draft's ``delay`` seconds after its last save (a newer save replaces the wait)."""
+    if not current_app.config["RENDER_AHEAD"]:
+        return
+    if version is None:
+        answers, meta, template = protocol.answers, protocol_meta(protocol), protocol.template_version
+    else:
+        answers, meta, template = version.answers, version_meta(version), version.template_version
+    renders = [render_request(answers, meta, "pdf", template)]
+    renders += [render_request(answers, meta, "pdf", template, lang, "card") for lang in staff_card_languages(answers)]
+    jobs.render_ahead(renders, delay, group=protocol.id if version is None else None)
 
 
 def staff_card_languages(answers: dict) -> tuple[str, ...]:

@@ -222,9 +222,40 @@ def _backend() -> LocalBackend | RQBackend:
 
 def submit_render(key: str, spec: RenderSpec) -> str:
     """Render ``spec`` into the cache under ``key`` once, however often it is asked; its state."""
-    if cache_path(_backend().directory, key, spec.fmt, spec.keep).exists():
+    return _submit(_backend(), key, spec)
+
+
+def _submit(backend: LocalBackend | RQBackend, key: str, spec: RenderSpec) -> str:
+    if cache_path(backend.directory, key, spec.fmt, spec.keep).exists():
         return READY
-    return _backend().submit(key, spec)
+    return backend.submit(key, spec)
+
+
+_timers: dict[object, threading.Timer] = {}
+_timers_lock = threading.Lock()
+
+
+def render_ahead(renders: list[tuple[str, RenderSpec]], delay: float = 0, group: object = None) -> None:
+    """Queue ``renders`` before anyone asks: at once, or ``delay`` seconds after the last call for ``group``."""
+    backend = _backend()
+
+    def start() -> None:
+        for key, spec in renders:
+            try:
+                _submit(backend, key, spec)
+            except Exception:  # rendering ahead is a favour: a download later asks again
+                log.exception("render ahead of %s not queued", key)
+
+    if not delay:
+        start()
+        return
+    timer = threading.Timer(delay, start)
+    timer.daemon = True
+    with _timers_lock:
+        if (earlier := _timers.pop(group, None)) is not None:
+            earlier.cancel()
+        _timers[group] = timer
+    timer.start()
 
 
 def status(key: str, spec: RenderSpec) -> str:

@@ -7,27 +7,16 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 from flask_login import login_required
 from markupsafe import Markup
 
-from ..document import FORMATS, MIME_TYPES, DocumentMeta, render_html
+from ..document import MIME_TYPES, render_html
 from ..access import protocol_or_404, version_or_404
 from ..filenames import slug
 from ..document.html import ASSETS
-from ..models import Protocol
 from . import jobs
-from .files import cached_file, document_parts, rendered_here, render_request, staff_card_languages, version_meta
+from .files import cached_file, document_parts, protocol_meta, rendered_here, render_request, staff_card_languages, version_meta
 from .jobs import RenderSpec, submit_render
 
 bp = Blueprint("documents", __name__)
 PUBLIC_ASSETS = {"document.css", *(f"fonts/{font.name}" for font in (ASSETS / "fonts").glob("*.ttf"))}
-
-
-def protocol_meta(protocol: Protocol) -> DocumentMeta:
-    """The facts of the working draft: labelled 'concept' (versions are numbered 1, 2 …; saves are not counted), status draft."""
-    return DocumentMeta(
-        organisation=protocol.title,
-        version_label="concept",
-        date=protocol.updated_at.date(),
-        status="draft",
-    )
 
 
 def file_name(organisation: str, label: str, fmt: str) -> str:
@@ -50,7 +39,7 @@ def preview(protocol_id: int):
 @login_required
 def download(protocol_id: int, fmt: str):
     """The document as .docx or .pdf, from the cache when the answers did not change."""
-    if fmt not in FORMATS:
+    if fmt not in MIME_TYPES:
         abort(404)
     protocol = protocol_or_404(protocol_id)
     meta = protocol_meta(protocol)
@@ -73,7 +62,7 @@ def version_preview(protocol_id: int, number: int):
 @login_required
 def version_download(protocol_id: int, number: int, fmt: str):
     """A version's .docx or .pdf: the same bytes at every download."""
-    if fmt not in FORMATS:
+    if fmt not in MIME_TYPES:
         abort(404)
     version = version_or_404(protocol_id, number)
     meta = version_meta(version)
@@ -85,7 +74,7 @@ def version_download(protocol_id: int, number: int, fmt: str):
 def card_download(protocol_id: int, lang: str, fmt: str):
     """The staff card of the working draft (one A4 page) as .docx or .pdf, in one of the staff languages."""
     protocol = protocol_or_404(protocol_id)
-    if fmt not in FORMATS or lang not in staff_card_languages(protocol.answers):
+    if fmt not in MIME_TYPES or lang not in staff_card_languages(protocol.answers):
         abort(404)
     meta = protocol_meta(protocol)
     request_ = render_request(protocol.answers, meta, fmt, protocol.template_version, lang, part="card")
@@ -97,7 +86,7 @@ def card_download(protocol_id: int, lang: str, fmt: str):
 def version_card_download(protocol_id: int, number: int, lang: str, fmt: str):
     """A version's staff card: without the draft mark once the version is approved; the same bytes every time."""
     version = version_or_404(protocol_id, number)
-    if fmt not in FORMATS or lang not in staff_card_languages(version.answers):
+    if fmt not in MIME_TYPES or lang not in staff_card_languages(version.answers):
         abort(404)
     meta = version_meta(version)
     request_ = render_request(version.answers, meta, fmt, version.template_version, lang, part="card")

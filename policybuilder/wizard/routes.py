@@ -15,6 +15,7 @@ from .. import audit
 from ..access import protocol_or_404
 from ..answers import AnswersError, answer_text, validate_answers, value
 from ..auth.forms import ActionForm
+from ..documents.files import render_ahead_of
 from ..extensions import db
 from ..models import Protocol, StaleRevision
 from ..protocols import copied_steps, latest_protocol, start_answers, with_profile_contacts
@@ -252,6 +253,7 @@ def _save(protocol: Protocol, element, form: StepForm, action: str) -> tuple[int
         return 409, ""
     audit.record("protocol.save", protocol.organisation_id, protocol, step=element.key, revision=protocol.revision)
     db.session.commit()
+    render_ahead_of(protocol, delay=current_app.config["RENDER_AHEAD_DELAY"])
     return 200, ""
 
 
