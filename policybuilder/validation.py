@@ -84,34 +84,36 @@ def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is geen getal dat JSON toelaat")
 
 
-def tree_problems(data: Any) -> list[str]:
-    """What breaks the rules for every value: depth, list sizes, text length, control characters, huge numbers."""
+def tree_problems(data: Any) -> list[tuple[str, str, bool]]:
+    """What breaks the rules for every value, as (place, why, blocking): depth, sizes, texts, control characters, numbers.
+
+    A blocking problem (too deep, too many entries, a huge number, no JSON value) makes further checks pointless or costly.
+    """
     problems = []
     stack: list[tuple[tuple, Any]] = [((), data)]
     while stack:
         path, node = stack.pop()
+        where = place(path)
         if len(path) > MAX_DEPTH:
-            problems.append(f"{place(path)}: te diep genest (meer dan {MAX_DEPTH} niveaus)")
-            continue
-        if isinstance(node, (list, dict)) and len(node) > MAX_ITEMS:
-            problems.append(f"{place(path)}: te veel elementen ({count(len(node))}, max {count(MAX_ITEMS)})")
-            continue
-        if isinstance(node, dict):
-            problems.extend(f"{place(path)}: naam {_short(key)}: {why}" for key in node if (why := text_problem(key)))
+            problems.append((where, f"te diep genest (meer dan {MAX_DEPTH} niveaus)", True))
+        elif isinstance(node, (list, dict)) and len(node) > MAX_ITEMS:
+            problems.append((where, f"te veel elementen ({count(len(node))}, max {count(MAX_ITEMS)})", True))
+        elif isinstance(node, dict):
+            problems.extend((where, f"naam {_short(key)}: {why}", True) for key in node if (why := text_problem(key)))
             stack.extend(((*path, key), child) for key, child in reversed(node.items()))
         elif isinstance(node, list):
             stack.extend(((*path, index), child) for index, child in reversed(list(enumerate(node))))
         elif isinstance(node, str):
             if why := text_problem(node):
-                problems.append(f"{place(path)}: {why}")
+                problems.append((where, why, False))
         elif isinstance(node, bool) or node is None:
             pass
         elif isinstance(node, int) and abs(node) > MAX_NUMBER:
-            problems.append(f"{place(path)}: getal te groot ({count(len(str(abs(node))))} cijfers)")
+            problems.append((where, f"getal te groot (max {count(MAX_NUMBER)})", True))
         elif isinstance(node, float) and not math.isfinite(node):
-            problems.append(f"{place(path)}: geen geldig getal")
+            problems.append((where, "geen geldig getal", True))
         elif not isinstance(node, (int, float)):
-            problems.append(f"{place(path)}: ongeldige waarde van het type {type(node).__name__}")
+            problems.append((where, f"ongeldige waarde van het type {type(node).__name__}", True))
     return problems
 
 
@@ -162,8 +164,13 @@ def _leaves(error: ValidationError) -> list[ValidationError]:
 
 
 def content_problems(data: Any, json_schema: dict) -> list[str]:
-    """The rules for every value first; only data that passes them is checked against ``json_schema``."""
-    return tree_problems(data) or schema_problems(data, json_schema)
+    """Every problem: the rules for every value, then ``json_schema`` (skipped after a blocking problem) where those found none."""
+    found = tree_problems(data)
+    problems = [f"{where}: {why}" for where, why, _ in found]
+    if any(blocking for *_, blocking in found):
+        return problems
+    taken = {where for where, *_ in found}
+    return problems + [problem for problem in schema_problems(data, json_schema) if problem.partition(": ")[0] not in taken]
 
 
 def _short(value: Any) -> str:

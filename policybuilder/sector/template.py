@@ -16,7 +16,7 @@ from typing import Any
 
 from ..answers import AnswersError, validate_answers
 from ..schema import FACTS, PLACEHOLDER, Clause, Question, Schema, _clause, load_json_schema, unknown_fact
-from ..validation import TOP, capped, content_problems, count, text_size
+from ..validation import MAX_ITEMS, TOP, capped, content_problems, count, text_size
 from .errors import TemplateError
 
 FORMAT = 1
@@ -91,8 +91,8 @@ def template_from_json(data: Any, schema: Schema, fonts: Collection[str]) -> Tem
     problems = content_problems(data, template_json_schema())
     if not problems and (size := text_size(data)) > MAX_TEMPLATE_CHARS:
         problems = [f"{TOP}: de teksten van het sjabloon zijn samen te lang ({count(size)} tekens, max {count(MAX_TEMPLATE_CHARS)})"]
-    if problems:
-        raise TemplateError(capped(problems))
+    if problems:  # the answers the template gives are checked as well, so that the list is complete
+        raise TemplateError(capped(list(dict.fromkeys(problems + _raw_answer_problems(data, schema)))))
     data = copy.deepcopy(data)
     template = Template(
         name=data["name"],
@@ -235,6 +235,22 @@ def _fits(schema: Schema, ref: str, value: Any, where: str) -> list[str]:
     except AnswersError as exc:
         return [where + problem.removeprefix(f"{element_key}/{question_id}") for problem in exc.problems]
     return []
+
+
+def _raw_answer_problems(data: Any, schema: Schema) -> list[str]:
+    """The problems of the defaults and contacts in template JSON that has other problems too (so read with care)."""
+    if not isinstance(data, dict):
+        return []
+    problems = []
+    questions = data.get("questions")
+    if isinstance(questions, dict) and len(questions) <= MAX_ITEMS:
+        for ref, overlay in questions.items():
+            if isinstance(overlay, dict) and overlay.get("default") is not None and _lookup(schema, ref) is not None:
+                problems.extend(_fits(schema, ref, overlay["default"], f"questions/{ref}/default"))
+    target = data.get("contacts_target")
+    if isinstance(target, str) and getattr(_lookup(schema, target), "type", None) == "group" and isinstance(data.get("contacts"), list):
+        problems.extend(_fits(schema, target, data["contacts"], "contacts"))
+    return problems
 
 
 def _question_problems(template: Template, schema: Schema) -> list[str]:

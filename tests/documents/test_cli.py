@@ -82,7 +82,7 @@ def deep(depth: int) -> str:
         (json.dumps({"procedure": {"report_how": "Bel\u0007 meteen"}}), "procedure/report_how: bevat een onzichtbaar stuurteken (U+0007)"),
         (json.dumps({"profile": {"name": "VZW \ud800"}}), "profile/name: bevat een onzichtbaar stuurteken (U+D800)"),
         (json.dumps({"profile": {"name": ["VZW"]}}), "profile/name: verwacht tekst, niet lijst"),
-        (json.dumps({"profile": {"worker_count": 2**63}}), "profile/worker_count: getal te groot (19 cijfers)"),
+        (json.dumps({"profile": {"worker_count": 2**63}}), "profile/worker_count: getal te groot (max 1.000.000.000.000.000)"),
         ('{"profile": {"worker_count": ' + "9" * 5000 + "}}", "geen geldige JSON"),
         ('{"profile": {"worker_count": NaN}}', "geen geldige JSON"),
         (json.dumps({"profile": {"name": "x" * 4_800_000}}), "profile/name: te lang (4.800.000 tekens, max 20.000)"),

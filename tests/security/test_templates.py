@@ -118,7 +118,7 @@ BAD_PACKAGES = {
     "json-900-deep": (changed(clauses__learning__0__when=[{"q": "procedure.report_to", "op": "in", "value": nested(900)}]),
                       f"template.json: te diep genest (meer dan {MAX_DEPTH} niveaus"),
     "json-100000-deep": (deep_json(100_000), "template.json: te diep genest"),
-    "version-2**63": (changed(version=2**63), "version: getal te groot (19 cijfers)"),
+    "version-2**63": (changed(version=2**63), "version: getal te groot (max 1.000.000.000.000.000)"),
     "version-1000001": (changed(version=1_000_001), "version: te groot (1000001, max 1.000.000)"),
     "version-0": (changed(version=0), "version: te klein (0, min 1)"),
     "not-a-number": ('{"format": 1, "version": NaN}', "template.json is geen geldige JSON"),
@@ -143,6 +143,24 @@ def test_bad_package_is_refused_whole_by_the_import_command(app, runner, tmp_pat
     assert result.exit_code == 2, result.output
     assert "sjabloon.pbt werd niet ingelezen:" in result.output and message in result.output, result.output[:2000]
     assert len(result.output) < 5000 and "Traceback" not in result.output
+    assert nothing_stored(app)
+
+
+def test_every_problem_of_a_package_is_listed_at_once(app, runner, tmp_path):
+    data = changed(**{"questions__monitoring.next_review": {"state": "locked", "default": "2024-02-30"}},
+                   contacts__0__last_checked="0000-00-00", name="Protocol\u0007", version=1_000_001)
+    data["clauses"]["learning"][0]["text"]["nl"] = prose(4_800_000)
+    path = tmp_path / "sjabloon.pbt"
+    path.write_bytes(package(data))
+    result = runner.invoke(args=["import-template", str(path)])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[1:] == [
+        "- template.json: name: bevat een onzichtbaar stuurteken (U+0007) op positie 9",
+        "- template.json: clauses/learning/0/text/nl: te lang (4.800.000 tekens, max 20.000)",
+        "- template.json: version: te groot (1000001, max 1.000.000)",
+        "- template.json: questions/monitoring.next_review/default: geen bestaande datum ('2024-02-30'; schrijf JJJJ-MM-DD)",
+        "- template.json: contacts/0/last_checked: geen bestaande datum ('0000-00-00'; schrijf JJJJ-MM-DD)",
+    ]
     assert nothing_stored(app)
 
 
