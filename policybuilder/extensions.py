@@ -27,7 +27,8 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True)
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address)
+# A moving window: eleven attempts within any sixty seconds are too many, also across a minute boundary.
+limiter = Limiter(key_func=get_remote_address, strategy="moving-window")
 login_manager = LoginManager()
 talisman = Talisman()  # security headers; its options are in policybuilder/headers.py
 login_manager.login_view = "auth.login"
