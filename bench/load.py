@@ -50,9 +50,13 @@ class Browser:
         if fields is not None:
             body = urllib.parse.urlencode(fields)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
-        data = response.read()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException):
+            self.connection.close()  # the next request opens a new connection
+            raise
         for cookie in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = cookie.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]
@@ -124,16 +128,33 @@ def start_server(kind: str, env: dict, port: int, log) -> subprocess.Popen:
 
 def stop_server(server: subprocess.Popen) -> None:
     """Stop the server this script started (its own process group) and wait for it."""
-    try:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
+    for sig, wait in ((signal.SIGTERM, 30), (signal.SIGKILL, None)):
+        try:
+            os.killpg(server.pid, sig)
+        except ProcessLookupError:
+            pass  # already gone
+        try:
+            server.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def group_cpu_seconds(group: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of process group ``group`` (the server)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 class Recorder:
-    """Latencies (ms) and errors per request kind, counted only inside the measuring window."""
+    """Latencies (ms) and errors per request kind, of the requests that finish inside the measuring window."""
 
     def __init__(self, start: float, end: float):
         self.start, self.end = start, end
@@ -148,8 +169,9 @@ class Recorder:
             problem = None if ok(status) else f"HTTP {status}"
         except (OSError, http.client.HTTPException) as exc:
             status, body, problem = 0, None, type(exc).__name__
+            time.sleep(0.2)  # no storm of retries at a server that is down
         finished = time.monotonic()
-        if self.start <= began and finished <= self.end:
+        if self.start <= finished <= self.end:  # finished in the window (a long PDF may have begun before it)
             with self.lock:
                 self.times[kind].append((finished - began) * 1000)
                 if problem:
@@ -174,9 +196,21 @@ def drafter_loop(browser: Browser, protocol_id: int, recorder: Recorder, offset:
 
 
 def download_loop(browser: Browser, protocol_id: int, recorder: Recorder) -> None:
-    """Download the PDF of a protocol being edited, again and again."""
+    """Download the PDF of a protocol being edited, again and again, as the page does: a 202 (being made) is
+    polled at ``?status`` until ready, then fetched; the time counted is the time until the file is there."""
+    url = f"/protocols/{protocol_id}/download/pdf"
+
+    def fetch() -> tuple[int, bytes]:
+        status, data = browser.request("GET", url)
+        while status == 202 and time.monotonic() < recorder.end + 120:
+            time.sleep(0.25)
+            status, data = browser.request("GET", url + "?status")
+            if status == 200:
+                status, data = browser.request("GET", url)
+        return status, data
+
     while time.monotonic() < recorder.end:
-        recorder.timed("PDF download", lambda: browser.request("GET", f"/protocols/{protocol_id}/download/pdf"), lambda s: s == 200)
+        recorder.timed("PDF download", fetch, lambda s: s == 200)
 
 
 def logged_in(port: int, email: str) -> Browser:
@@ -185,7 +219,7 @@ def logged_in(port: int, email: str) -> Browser:
     return browser
 
 
-def run_variant(port: int, people: list[tuple[str, int]], seconds: float, warmup: float, downloads: int) -> Recorder:
+def run_variant(port: int, people: list[tuple[str, int]], seconds: float, warmup: float, downloads: int, server: int) -> Recorder:
     """Everyone logs in first; then the drafters (and downloaders) run, measured after the warm-up."""
     drafters = [(logged_in(port, email), pid) for email, pid in people]
     downloaders = [(logged_in(port, email), pid) for email, pid in people[:downloads]]
@@ -195,6 +229,10 @@ def run_variant(port: int, people: list[tuple[str, int]], seconds: float, warmup
     threads += [threading.Thread(target=download_loop, args=(browser, pid, recorder)) for browser, pid in downloaders]
     for thread in threads:
         thread.start()
+    time.sleep(max(0.0, start - time.monotonic()))
+    cpu = group_cpu_seconds(server)
+    time.sleep(max(0.0, recorder.end - time.monotonic()))
+    recorder.server_cpu = group_cpu_seconds(server) - cpu
     for thread in threads:
         thread.join()
     return recorder
@@ -226,6 +264,8 @@ def report(title: str, recorder: Recorder, seconds: float) -> dict[str, float]:
             print(f"{'':<14}errors: {', '.join(sorted(set(recorder.errors[kind])))}")
     total = sum(len(v) for v in recorder.times.values())
     print(f"{'all':<14}{total:>7}{total / seconds:>8.1f}   load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"server CPU: {recorder.server_cpu / seconds:.2f} of {os.cpu_count()} cores"
+          f"{f', {1000 * recorder.server_cpu / total:.0f} ms a request' if total else ''} (what the server got, whatever else runs)")
     return p95s
 
 
@@ -249,12 +289,14 @@ def main() -> None:
         try:
             print(f"{args.server} on 127.0.0.1:{port}, {os.cpu_count()} cores, {args.drafters} drafters, "
                   f"{args.seconds:.0f} s per variant after {args.warmup:.0f} s warm-up; instance {instance}")
-            first = run_variant(port, people, args.seconds, args.warmup, 0)
+            first = run_variant(port, people, args.seconds, args.warmup, 0, server.pid)
             alone, alone_errors = report("drafters alone", first, args.seconds), any(first.errors.values())
-            second = run_variant(port, people, args.seconds, args.warmup, args.downloads)
+            second = run_variant(port, people, args.seconds, args.warmup, args.downloads, server.pid)
             busy = report(f"drafters with {args.downloads} PDF downloads at the same time", second, args.seconds)
             busy_errors = any(second.errors.values())
         finally:
+            if server.poll() is not None:
+                print(f"the server stopped by itself (exit code {server.returncode})")
             stop_server(server)
     print()
     for kind in ("GET step", "POST step"):
