@@ -43,13 +43,14 @@ def create_app(config: dict | None = None) -> Flask:
     # Every form checks its token itself (Flask-WTF), so an expired one can keep the typed text.
     app.jinja_env.globals["csrf_token"] = generate_csrf
 
-    from . import approvals, auth, backup, documents, errors, federation, headers, health, schema_store, wizard
+    from . import approvals, auth, backup, documents, errors, federation, headers, health, schema_store, static_files, wizard
 
     health.init_app(app)  # first, so that every request has its id before another hook answers
     if app.config["PROXY_FIX"]:  # behind N reverse proxies: trust their X-Forwarded-For/-Proto/-Host
         hops = int(app.config["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     headers.init_app(app)
+    static_files.init_app(app)  # versioned static URLs, a year in the browser's cache
     schema_store.init_app(app)
     errors.init_app(app)
     auth.init_app(app)
