@@ -1,0 +1,72 @@
+"""Fast starts: the command line and the app's start-up load no Word/PDF renderer until one is used."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+
+from policybuilder import document
+from policybuilder.document import FORMATS, UnknownFormat, render
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Packages that cost most of a second or more to import, wanted only to write a PDF, a .docx or an SVG logo.
+HEAVY = ("weasyprint", "pikepdf", "docx", "cairosvg", "cairocffi")
+
+
+def flask(tmp_path, *arguments: str) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """Run ``flask --app wsgi ARGUMENTS`` as a new process on an empty instance; its result and the modules it imported."""
+    env = {**os.environ, "POLICYBUILDER_INSTANCE": str(tmp_path / "instance"), "POLICYBUILDER_SECRET_KEY": "test"}
+    command = [sys.executable, "-X", "importtime", "-m", "flask", "--app", "wsgi", *arguments]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+    imported = set(re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s*(\S+)$", result.stderr, re.MULTILINE))
+    return result, {name.split(".")[0] for name in imported}
+
+
+def test_help_lists_the_commands_without_loading_a_renderer(tmp_path):
+    result, imported = flask(tmp_path, "--help")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert {"render", "batch", "db", "backup"} <= set(re.findall(r"^  (\w[\w-]*)", result.stdout, re.MULTILINE))
+    assert imported.isdisjoint(HEAVY), imported & set(HEAVY)
+    assert "flask" in imported  # the import trace did work
+
+
+def test_rendering_a_docx_loads_word_but_not_weasyprint(tmp_path):
+    output = tmp_path / "protocol.docx"
+    result, imported = flask(tmp_path, "render", str(ROOT / "examples" / "full.json"), "--output", str(output))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "docx" in imported
+    assert imported.isdisjoint({"weasyprint", "pikepdf", "cairosvg"})
+    headings = [p.text for p in docx.Document(str(output)).paragraphs if p.style.name.startswith("Heading")]
+    assert len(headings) > 10
+
+
+def test_the_renderers_are_the_same_functions_as_before():
+    from policybuilder.document.docx import render_docx
+    from policybuilder.document.pdf import render_pdf
+
+    assert document.render_docx is render_docx and document.render_pdf is render_pdf
+    assert FORMATS["docx"] is render_docx and FORMATS["pdf"] is render_pdf
+    assert sorted(FORMATS) == ["docx", "pdf"] and "odt" not in FORMATS
+    with pytest.raises(AttributeError):
+        document.render_odt  # noqa: B018
+    with pytest.raises(UnknownFormat):
+        render(None, None, "odt")
+
+
+def test_step_forms_are_built_when_first_asked_for_and_kept(app):
+    forms = app.extensions["policybuilder.forms"]
+    with app.test_request_context():
+        profile = forms[("profile", "nl")]
+        assert forms[("profile", "nl")] is profile
+        assert forms[("profile", "fr")] is not profile
+        assert profile.__name__ == "ProfileForm"
+        with pytest.raises(KeyError):
+            forms[("profile", "de")]
+        with pytest.raises(KeyError):
+            forms[("nonsense", "nl")]
+    assert ("profile", "fr") in forms and len(forms) == len(list(forms))
