@@ -20,7 +20,7 @@ from zxcvbn import zxcvbn
 
 from .. import audit
 from ..extensions import db
-from ..models import Membership, MembershipInvitation, Organisation, User, utcnow
+from ..models import Membership, MembershipInvitation, Organisation, User, lock, utcnow
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 12
@@ -245,6 +245,9 @@ def withdraw_invitation(invitation: MembershipInvitation) -> None:
 
 def set_roles(organisation: Organisation, user: User, roles: set[str]) -> None:
     """Give ``user`` exactly ``roles`` in ``organisation`` (none: no access, sessions end); at least one admin stays; commits."""
+    # Two admins removing each other at the same moment: the second waits here and then sees the first's change.
+    lock(organisation)
+    db.session.expire(user)
     others_admin = any(
         m.role == "admin" and m.user_id != user.id
         for m in db.session.scalars(select(Membership).where(Membership.organisation_id == organisation.id))

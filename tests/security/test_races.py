@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from policybuilder.extensions import db
 from policybuilder.federation.drafts import new_draft, with_style
 from policybuilder.federation.store import FONTS
-from policybuilder.models import Approval, AuditEvent, Protocol, ProtocolVersion, SectorTemplate, TemplateVersion
+from policybuilder.models import Approval, AuditEvent, Membership, Protocol, ProtocolVersion, SectorTemplate, TemplateVersion
 from policybuilder.schema_store import get_schema
 from policybuilder.sector import export_package, template_from_json
 
@@ -229,3 +229,27 @@ def test_sqlite_connections_wait_for_each_other_instead_of_failing(app):
         connection = db.session.connection()
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"  # readers do not block the writer
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000  # a second writer waits up to 5 s
+
+
+def test_two_admins_removing_each_other_at_once_leave_one_admin(app, org, make_user, session_for, at_once):
+    admins = [make_user(f"beheerder{i}@delinde.be", ("admin", "drafter"), org, name=f"Beheerder {i}") for i in range(2)]
+    tabs = [session_for(user_id) for user_id in admins]
+    for _round in range(ROUNDS):
+        calls = [
+            lambda tab=tab, other=other: tab.post(f"/organisations/{org}/users/{other}", {"roles": "drafter"}, f"/organisations/{org}/users/{other}")
+            for tab, other in zip(tabs, reversed(admins))
+        ]
+        responses = at_once(calls)
+        assert not [r for r in responses if isinstance(r, Exception)], responses
+        assert sorted(r.status for r in responses) == [200, 302], [r.status for r in responses]
+        refused = next(r for r in responses if r.status == 200)
+        assert "Er moet minstens één beheerder blijven." in html.unescape(refused.text)
+        with app.app_context():
+            still_admin = db.session.scalars(
+                select(Membership.user_id).where(Membership.organisation_id == org, Membership.role == "admin")
+            ).all()
+            assert len(still_admin) == 1
+            # Give the other admin the role back for the next round.
+            loser = next(user_id for user_id in admins if user_id not in still_admin)
+            db.session.add(Membership(user_id=loser, organisation_id=org, role="admin"))
+            db.session.commit()
