@@ -126,6 +126,36 @@ def download_timings(runs: int) -> list[float]:
     return result
 
 
+def process_timings(arguments: list[str], runs: int) -> tuple[list[float], list[float]]:
+    """(wall, CPU) milliseconds of ``arguments`` as a new process each run, on a temporary instance (one run first to warm up).
+
+    The children may write bytecode caches (as an installed app has them), whatever PYTHONDONTWRITEBYTECODE says here.
+    """
+    folder = Path(tempfile.mkdtemp())
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env.update(POLICYBUILDER_INSTANCE=str(folder / "instance"), POLICYBUILDER_SECRET_KEY="bench")
+    command = [str(arg).replace("{folder}", str(folder)) for arg in arguments]
+    wall, cpu = [], []
+    for run in range(runs + 1):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True, cwd=ROOT, env=env)
+        elapsed = (time.perf_counter() - started) * 1000
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if run:
+            wall.append(elapsed)
+            cpu.append((after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) * 1000)
+    shutil.rmtree(folder)
+    return wall, cpu
+
+
+def report_process(label: str, arguments: list[str], runs: int, target: float | None = None) -> None:
+    """Print a whole process's wall and CPU time (median) beside the target."""
+    wall, cpu = process_timings(arguments, runs)
+    report(label, wall, target)
+    print(f"{'':<38} CPU (user + sys) median {statistics.median(cpu):8.1f} ms")
+
+
 def libreoffice_timings(docx_bytes: bytes, runs: int) -> list[float]:
     """`soffice --headless --convert-to pdf` of the same .docx, each run a new process (profile kept warm)."""
     folder = Path(tempfile.mkdtemp())
@@ -178,6 +208,12 @@ def main() -> None:
     report("staff card, PDF (fitted to one page)", timings(lambda: render_pdf(card, style), 10))
     report("staff card, Word (fitted by the PDF's layout)", timings(lambda: render_docx(card, style), 10))
     report("second download, unchanged (cache)", download_timings(50), 10)
+
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    report_process("start-up: import wsgi (create_app)", [sys.executable, "-c", "import wsgi"], 5, 1000)
+    report_process("whole process: flask --help", [*flask, "--help"], 5, 1000)
+    report_process("whole process: flask render .docx", [*flask, "render", "examples/full.json", "--output", "{folder}/p.docx"], 5, 1000)
+    report_process("whole process: flask render .pdf", [*flask, "render", "examples/full.json", "--output", "{folder}/p.pdf"], 3)
 
     if shutil.which("soffice"):
         office = libreoffice_timings(render_docx(doc, style), 5)
