@@ -228,7 +228,7 @@ def test_the_placeholder_codes_are_offered_as_a_list_of_questions(send, editor_c
         for question in element.questions:
             shown = f'<option value="{{{element.key}.{question.id}}}">' in html
             assert shown == (question.type != "group"), (element.key, question.id)
-    assert 'src="/static/placeholders.js"' in html and 'id="placeholder-insert" hidden' in html
+    assert 'src="/static/placeholders.js' in html and 'id="placeholder-insert" hidden' in html
     response = send(page, {"clause-text": "Meld het aan {profile.management}.", "clause-basis": "sector"}, to=f"{page}/clauses")
     assert response.status_code == 302
     assert draft_of(template_id)["clauses"]["reactions"][0]["text"] == {"nl": "Meld het aan {profile.management}."}
