@@ -5,6 +5,7 @@ from io import BytesIO
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_file, send_from_directory
 from flask_login import login_required
+from itsdangerous import BadSignature, URLSafeSerializer
 from markupsafe import Markup
 
 from ..document import MIME_TYPES, render_html
@@ -106,8 +107,12 @@ def card_languages(answers: dict) -> tuple[str, ...]:
 
 def _deliver(render: tuple[str, RenderSpec], name: str):
     """The file at once when it is ready (Word files are made here: they take milliseconds); else a PDF is queued and
-    a 202 page says so and fetches it when ready. ``?status`` answers the page's script in JSON."""
+    a 202 page says so and fetches it when ready. The page's links carry the key it waits for (signed for this
+    path, ``?v=``), so a draft saved meanwhile still delivers the file that was asked for; ``?status`` answers in JSON."""
     key, spec = render
+    asked = _asked_key()
+    if asked not in (None, key) and jobs.status(asked, spec) != jobs.MISSING:
+        key = asked
     data = cached_file(key, spec)
     if data is None and spec.fmt == "docx":
         data = rendered_here(key, spec)
@@ -119,8 +124,22 @@ def _deliver(render: tuple[str, RenderSpec], name: str):
     if state == jobs.READY and (data := data or cached_file(key, spec)) is not None:
         return send_file(BytesIO(data), mimetype=MIME_TYPES[spec.fmt], as_attachment=True, download_name=name, etag=key, max_age=0)
     failed = state == jobs.FAILED
-    page = render_template("documents/pending.html", failed=failed, url=request.path, name=name)
+    url = f"{request.path}?v={_signer().dumps([request.path, key])}"
+    page = render_template("documents/pending.html", failed=failed, url=url, name=name)
     return page, 500 if failed else 202, {"Cache-Control": "no-store"}
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="policybuilder.documents.pending")
+
+
+def _asked_key() -> str | None:
+    """The content key the waiting page asked for at this path, if its signature holds."""
+    try:
+        path, key = _signer().loads(request.args.get("v", ""))
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return key if path == request.path else None
 
 
 @bp.get("/document-assets/<path:name>")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -29,10 +30,10 @@ def queued(app):
 
 
 def wait_ready(client, url: str, seconds: float = 120) -> None:
-    """Poll the download's status as the page's script does until the file is ready."""
+    """Poll the download's status (``url`` from the waiting page, or the plain download) until the file is ready."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        answer = client.get(f"{url}?status")
+        answer = client.get(f"{url}&status" if "?" in url else f"{url}?status")
         assert answer.status_code in (200, 202), answer.get_data(as_text=True)
         if answer.json["status"] == "ready":
             return
@@ -52,14 +53,25 @@ def test_a_missing_pdf_answers_the_waiting_page_then_the_file(queued, client, su
     assert page.status_code == 202 and page.headers["Cache-Control"] == "no-store"
     html = page.get_data(as_text=True)
     assert "Je document wordt gemaakt …" in html
-    assert f'<a class="button primary" href="{url}">Opnieuw proberen</a>' in html  # without JavaScript
-    assert 'src="/static/render-wait.js' in html and "<script>" not in html  # strict CSP: no inline script
-    assert f'data-status-url="{url}?status"' in html
-    wait_ready(client, url)
+    again = re.search(r'<a class="button primary" href="([^"]+)">Opnieuw proberen</a>', html)[1]  # without JavaScript
+    assert again.startswith(f"{url}?v=")
+    assert 'src="/static/' in html and "render-wait" in html and "<script>" not in html  # strict CSP: no inline script
+    assert f'data-status-url="{again}&amp;status"' in html and f'data-file-url="{again}"' in html
+    wait_ready(client, again)
     download = client.get(url)
     assert download.status_code == 200
     assert download.headers["Content-Disposition"] == "attachment; filename=protocol-vzw-de-linde-v1.pdf"
     assert "Jaarlijkse vorming voor alle teams." in "".join(page.extract_text() for page in PdfReader(BytesIO(download.data)).pages)
+
+
+def test_the_waiting_page_delivers_the_draft_it_was_asked_for_even_when_saved_meanwhile(queued, client, submitted, submit):
+    url = f"/protocols/{submitted}/download/pdf"
+    again = re.search(r'href="([^"]+)">Opnieuw proberen', client.get(url).get_data(as_text=True))[1]
+    assert submit(f"/protocols/{submitted}/steps/learning", {"training": "Nieuwe vorming."}).status_code == 302
+    wait_ready(client, again)
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(client.get(again).data)).pages)
+    assert "Jaarlijkse vorming voor alle teams." in text and "Nieuwe vorming." not in text
+    assert client.get(f"{url}?v=forged").status_code == 202  # a broken signature: the current draft is made
 
 
 def test_word_files_are_made_at_once(queued, client, submitted):
@@ -107,7 +119,7 @@ def test_another_organisations_status_is_404(queued, client, make_org, make_prot
 
 def test_saves_submits_and_approvals_render_ahead(queued, client, submitted, decide, submit):
     queued.config.update(RENDER_AHEAD=True, RENDER_AHEAD_DELAY=0.2)
-    answer = submit(f"/protocols/{submitted}/steps/learning", {"learning-training": "Vorming voor elk team, elk jaar."})
+    answer = submit(f"/protocols/{submitted}/steps/learning", {"training": "Vorming voor elk team, elk jaar."})
     assert answer.status_code == 302
     assert decide(submitted, 1).status_code == 302
     cache = Path(queued.config["DOCUMENT_CACHE_DIR"])
