@@ -10,9 +10,11 @@ Every request goes to 127.0.0.1 only; every loop stops at its deadline.
 from __future__ import annotations
 
 import argparse
+import html
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -202,12 +204,13 @@ def download_loop(browser: Browser, protocol_id: int, recorder: Recorder) -> Non
 
     def fetch() -> tuple[int, bytes]:
         status, data = browser.request("GET", url)
+        if status != 202:
+            return status, data
+        waiting = html.unescape(re.search(r'data-file-url="([^"]+)"', data.decode())[1])  # the key the page waits for
         while status == 202 and time.monotonic() < recorder.end + 120:
             time.sleep(0.25)
-            status, data = browser.request("GET", url + "?status")
-            if status == 200:
-                status, data = browser.request("GET", url)
-        return status, data
+            status, data = browser.request("GET", waiting + "&status")
+        return browser.request("GET", waiting) if status == 200 else (status, data)
 
     while time.monotonic() < recorder.end:
         recorder.timed("PDF download", fetch, lambda s: s == 200)
