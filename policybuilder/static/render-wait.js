@@ -3,6 +3,7 @@
 document.addEventListener("DOMContentLoaded", () => {
   const box = document.getElementById("render-wait");
   if (!box) return;
+  box.querySelector(".render-wait-auto").hidden = false;
   const show = (state) => {
     for (const name of ["pending", "ready", "failed"]) {
       box.querySelector(`.render-wait-${name}`).hidden = name !== state;
