@@ -12,7 +12,7 @@ from policybuilder import create_app
 from policybuilder.extensions import db
 from policybuilder.models import Membership, Organisation, Protocol, User
 
-from .forms import read_form
+from .forms import read_form, submission
 
 PASSWORD = "een lang genoeg wachtwoord"
 
@@ -209,7 +209,7 @@ def token():
 def submitted(app, client, make_protocol, token):
     """A protocol with version 1 submitted by the drafter; returns the protocol id."""
     protocol_id = make_protocol(answers={"learning": {"training": "Jaarlijkse vorming voor alle teams."}})
-    response = client.post(f"/protocols/{protocol_id}/submit", data={"csrf_token": token(client, f"/protocols/{protocol_id}/review")})
+    response = client.post(f"/protocols/{protocol_id}/submit", data=submission(client, protocol_id))
     assert response.status_code == 302, response.get_data(as_text=True)
     return protocol_id
 

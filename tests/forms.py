@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from werkzeug.datastructures import MultiDict
+
 
 class FormReader(HTMLParser):
     """Collects the successful controls of the first <form method=post> in a page."""
@@ -48,3 +50,12 @@ def read_form(html: str) -> list[tuple[str, str]]:
     reader = FormReader()
     reader.feed(html)
     return reader.fields
+
+
+def submission(client, protocol_id: int) -> MultiDict:
+    """What the review page's submit form posts when the drafter ticks 'leeg laten' for every open placeholder."""
+    page = client.get(f"/protocols/{protocol_id}/review").get_data(as_text=True)
+    form = re.search(r'<form method="post" action="[^"]*/submit">(.*?)</form>', page, re.S)
+    assert form, "the review page has no submit form"
+    fields = read_form(f'<form method="post">{form.group(1)}</form>')
+    return MultiDict(fields + [("leave_blank", ref) for ref in re.findall(r'name="leave_blank" value="([^"]+)"', form.group(1))])

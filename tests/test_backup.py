@@ -21,7 +21,7 @@ from policybuilder.models import AuditEvent, Protocol, ProtocolVersion
 
 from .conftest import PASSWORD
 from .federation.conftest import png
-from .forms import read_form
+from .forms import read_form, submission
 
 
 def make_installation(url: str, cache) -> object:
@@ -50,18 +50,17 @@ def target(database_url, tmp_path):
 
 
 @pytest.fixture
-def populated(app, publish_template, make_protocol, decide, client, token, submit):
+def populated(app, publish_template, make_protocol, decide, client, submit):
     """A protocol on a template version with a logo: version 1 approved, version 2 submitted. Returns its id."""
     template_version = publish_template({"questions": {}, "style": {"primary_colour": "#7A1F5C", "logo": "logo.png"}}, logo=png())
     protocol_id = make_protocol(answers={"learning": {"training": "Jaarlijkse vorming voor alle teams."}})
     with app.app_context():
         db.session.get(Protocol, protocol_id).template_version_id = template_version
         db.session.commit()
-    review = f"/protocols/{protocol_id}/review"
-    assert client.post(f"/protocols/{protocol_id}/submit", data={"csrf_token": token(client, review)}).status_code == 302
+    assert client.post(f"/protocols/{protocol_id}/submit", data=submission(client, protocol_id)).status_code == 302
     assert decide(protocol_id, 1).status_code == 302
     assert submit(f"/protocols/{protocol_id}/steps/learning", {"training": "Tweejaarlijkse vorming."}).status_code < 400
-    assert client.post(f"/protocols/{protocol_id}/submit", data={"csrf_token": token(client, review)}).status_code == 302
+    assert client.post(f"/protocols/{protocol_id}/submit", data=submission(client, protocol_id)).status_code == 302
     return protocol_id
 
 

@@ -10,6 +10,8 @@ import yaml
 from policybuilder.compliance import check_references, field_findings, findings, load_checks, load_terms, term_findings
 from policybuilder.schema import SCHEMA_DIR, SchemaError, load_schema
 
+from .forms import submission
+
 
 @pytest.fixture(scope="module")
 def schema():
@@ -158,13 +160,19 @@ def test_leaving_open_placeholders_blank_on_submit_reaches_the_version_and_the_a
     assert "Open plaatsen in het document" in review and 'value="profile.drafted_by"' in review
     response = client.post(f"/protocols/{protocol_id}/submit",
                            data={"csrf_token": token(client, review_url), "leave_blank": ["profile.drafted_by", "nope.nope"]})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.location.endswith(review_url)  # other places are still open
+    review = client.get(review_url).get_data(as_text=True)
+    assert "open plaatsen tussen vierkante haken" in review
+    assert 'value="profile.drafted_by"' not in review  # the ticked choice was kept
     with app.app_context():
         from policybuilder.extensions import db
         from policybuilder.models import Protocol
 
+        assert db.session.get(Protocol, protocol_id).versions == []
+    assert client.post(f"/protocols/{protocol_id}/submit", data=submission(client, protocol_id)).status_code == 302
+    with app.app_context():
         version = db.session.get(Protocol, protocol_id).versions[-1]
-        assert version.answers["_blank"] == ["profile.drafted_by"]
+        assert "profile.drafted_by" in version.answers["_blank"]
     page = approver_client.get(f"/protocols/{protocol_id}/versions/1").get_data(as_text=True)
-    assert "Nog open in het document" in page and "bewaarplaats bewijsmateriaal" in page  # the approver sees what is missing
+    assert "Nog open in het document" not in page  # every place was filled in or left blank on purpose
     assert "naam en functie opsteller" not in page  # left blank on purpose: not open, and not printed

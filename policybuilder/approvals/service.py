@@ -9,12 +9,13 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..answers import value
-from ..completion import with_blanks
+from ..completion import open_placeholders, with_blanks
 from ..documents.files import render_ahead_of
 from ..errors import Conflict
 from ..extensions import db
@@ -43,6 +44,13 @@ def submit(protocol: Protocol, user: User, based_on: int) -> ProtocolVersion:
         if unchanged:
             raise _already_submitted(latest)
         raise ApprovalRefused(_("Versie %(n)s wacht nog op een beslissing. Dien pas opnieuw in als die beslist is.", n=latest.number))
+    # Approved means finished: every [placeholder] is filled in or left blank on purpose before management sees it.
+    if still_open := open_placeholders(get_schema(), protocol.answers):
+        db.session.commit()  # keeps the 'leeg laten' choices the drafter did tick
+        raise ApprovalRefused(ngettext(
+            "Het document heeft nog %(num)s open plaats tussen vierkante haken. Vul ze in of vink 'leeg laten' aan, en dien dan in.",
+            "Het document heeft nog %(num)s open plaatsen tussen vierkante haken. Vul ze in of vink per plaats 'leeg laten' aan, en dien dan in.",
+            len(still_open)))
     number = (latest.number if latest else 0) + 1
     answers = dict(protocol.answers)
     template_version_id = protocol.template_version_id

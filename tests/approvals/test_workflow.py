@@ -7,6 +7,7 @@ from policybuilder.canonical import content_hash
 from policybuilder.extensions import db
 from policybuilder.models import AuditEvent, Organisation, Protocol, ProtocolVersion
 
+from ..forms import submission
 from .records import version_state
 
 
@@ -107,7 +108,7 @@ def test_returned_version_shows_the_comment_to_the_drafter(app, client, submitte
 def test_approving_a_new_version_supersedes_the_old_one(app, client, submitted, decide, submit, token):
     decide(submitted, 1)
     submit(f"/protocols/{submitted}/steps/learning", {"training": "Tweejaarlijkse vorming."})
-    client.post(f"/protocols/{submitted}/submit", data={"csrf_token": token(client, f"/protocols/{submitted}/review")})
+    client.post(f"/protocols/{submitted}/submit", data=submission(client, submitted))
     page = client.get(f"/protocols/{submitted}/versions/2").get_data(as_text=True)
     assert "Wijzigingen sinds de laatst goedgekeurde versie (1)" in page
     assert "<del>Jaarlijkse</del>" in page and "<ins>Tweejaarlijkse</ins>" in page
@@ -119,7 +120,7 @@ def test_approving_a_new_version_supersedes_the_old_one(app, client, submitted, 
 def test_compare_any_two_versions(client, submitted, decide, submit, token):
     decide(submitted, 1, "return")
     submit(f"/protocols/{submitted}/steps/learning", {"training": "Jaarlijkse vorming voor alle nieuwe teams."})
-    client.post(f"/protocols/{submitted}/submit", data={"csrf_token": token(client, f"/protocols/{submitted}/review")})
+    client.post(f"/protocols/{submitted}/submit", data=submission(client, submitted))
     page = client.get(f"/protocols/{submitted}/compare?from=1&to=2").get_data(as_text=True)
     assert "<ins>nieuwe </ins>" in page or "<ins>nieuwe</ins>" in page
     assert client.get(f"/protocols/{submitted}/compare?from=1&to=9").status_code == 404

@@ -22,7 +22,7 @@ from policybuilder.sector.template import MAX_TEMPLATE_CHARS
 from policybuilder.validation import MAX_DEPTH, text_size
 
 from ..federation.conftest import create_template, draft_of, editor, editor_client, federation, publish, send, styled  # noqa: F401 (fixtures)
-from ..forms import read_form
+from ..forms import read_form, submission
 from ..sector.test_package import replaced
 from ..wizard.test_templates import V1, v2
 
@@ -298,7 +298,7 @@ def member_documents(app, client, approver_client, publish_template, token, deci
             response = client.get(f"/protocols/{protocol_id}/download/{fmt}")
             timings[fmt] = time.perf_counter() - start
             assert response.status_code == 200 and readable(response.data, fmt)
-        response = client.post(f"/protocols/{protocol_id}/submit", data={"csrf_token": token(client, f"/protocols/{protocol_id}/review")})
+        response = client.post(f"/protocols/{protocol_id}/submit", data=submission(client, protocol_id))
         assert response.status_code == 302
         assert approver_client.get(f"/protocols/{protocol_id}/versions/1").status_code == 200
         assert decide(protocol_id, 1).status_code == 302

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 from policybuilder.extensions import db
 from policybuilder.models import Protocol
 
-from ..forms import read_form
+from ..forms import read_form, submission
 from .test_steps import step_url
 
 V1 = {
@@ -150,7 +150,7 @@ def test_three_way_merge_through_the_web(app, client, submit, started, publish_t
 
 
 def test_a_version_records_the_template_version_it_used(app, client, started, token):
-    client.post(f"/protocols/{started}/submit", data={"csrf_token": token(client, f"/protocols/{started}/review")})
+    client.post(f"/protocols/{started}/submit", data=submission(client, started))
     with app.app_context():
         version = db.session.get(Protocol, started).versions[0]
         assert version.template_version.number == 1
