@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
-# Debian packages: what WeasyPrint needs to make PDFs, and what the tests add (browser, PDF tools, LibreOffice).
+# Debian packages: what WeasyPrint needs to make PDFs, and what the tests add (browser, PDF tools, LibreOffice,
+# Redis for the shared-limit and queue tests, Java for the Nu Html Checker; Node and npm come with the machine).
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fonts-dejavu-core
-TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils libreoffice-writer-nogui redis-server
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils libreoffice-writer-nogui redis-server openjdk-17-jre-headless
 
 .PHONY: run dev test test-postgres bench bench-load install system-run system-test clean
 
