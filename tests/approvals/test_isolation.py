@@ -8,7 +8,7 @@ import pytest
 from policybuilder import create_app
 from policybuilder.extensions import db
 
-PUBLIC = {"static", "auth.login", "auth.setup", "auth.set_password", "approvals.verify", "documents.asset"}
+PUBLIC = {"static", "auth.login", "auth.setup", "auth.set_password", "approvals.verify", "documents.asset", "web_font"}
 
 
 def id_routes():
