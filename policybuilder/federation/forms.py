@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 
 from ..schema import Element, text
 from ..sector.template import text_limits
-from ..wizard.forms import strip_control_chars
+from ..wizard.forms import SubForm, strip_control_chars
 from .store import FONTS
 
 STATES = (
@@ -45,7 +45,7 @@ class ImportForm(FlaskForm):
                         description=_l("Een pakket dat policybuilder exporteerde. Alles wordt eerst gecontroleerd; bij een fout wordt niets bewaard."))
 
 
-class OverlayForm(Form):
+class OverlayForm(SubForm):
     """What the template says about one question, next to its default answer."""
 
     state = RadioField(_l("Voor de leden"), choices=STATES, default="open", validators=[InputRequired()])
@@ -57,7 +57,7 @@ class OverlayForm(Form):
 def overlay_form_class(element: Element, lang: str = "nl") -> type[Form]:
     """One OverlayForm per question of ``element`` (rendered with prefix "tpl", so no name meets a question id)."""
     fields = {q.id: FormField(OverlayForm, label=text(q.label, lang)) for q in element.questions}
-    return type(f"{element.key.title()}Overlays", (Form,), fields)
+    return type(f"{element.key.title()}Overlays", (SubForm,), fields)
 
 
 class ClauseForm(DraftForm):

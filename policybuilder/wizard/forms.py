@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations
 from wtforms import (
     DateField,
     FieldList,
@@ -29,6 +30,14 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..schema import CONTROL_CHARS, Question, Schema, text
 
 YES_NO = (SelectChoice("yes", _l("Ja")), SelectChoice("no", _l("Nee")))
+
+
+class SubForm(Form):
+    """A form inside a step or editor form (a group row, an overlay); WTForms' own messages in the interface language."""
+
+    class Meta:
+        def get_translations(self, form):
+            return translations
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -119,7 +128,7 @@ def _field(question: Question, lang: str):
         return RadioField(choices=choices, **common)
     if question.type == "multichoice":
         return MultiCheckboxField(choices=choices, **common)
-    row_form = type(f"Row_{question.id}", (Form,), {f.id: _field(f, lang) for f in question.fields})
+    row_form = type(f"Row_{question.id}", (SubForm,), {f.id: _field(f, lang) for f in question.fields})
     return RowList(FormField(row_form), max_rows=question.max_items, label=label, description=description)
 
 

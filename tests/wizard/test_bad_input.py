@@ -64,6 +64,19 @@ def test_impossible_date_gets_a_dutch_message(app, client, submit, make_protocol
     assert "Ongeldige datum" in response.get_data(as_text=True)
 
 
+def test_a_bad_value_inside_a_table_row_gets_a_dutch_message(app, client, submit, make_protocol):
+    key, question, field = next(
+        (e.key, q, f) for e in SCHEMA.elements for q in e.questions if q.type == "group"
+        for f in q.fields if f.type in ("date", "number")
+    )
+    protocol_id = make_protocol()
+    response = submit(step_url(protocol_id, key), {f"{question.id}-0-{field.id}": "2026-02-31" if field.type == "date" else "twaalf"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert ("Ongeldige datum" if field.type == "date" else "Ongeldig geheel getal") in page
+    assert "Not a valid" not in page
+
+
 @pytest.mark.parametrize(
     "typed",
     [
