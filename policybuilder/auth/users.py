@@ -179,18 +179,18 @@ def _invite(organisation: Organisation, user: User, roles: set[str], invited_by:
 
 def pending_invitations(user: User) -> list[MembershipInvitation]:
     """The invitations waiting for ``user``'s answer, oldest first."""
-    return db.session.scalars(
-        select(MembershipInvitation)
-        .where(MembershipInvitation.user_id == user.id, MembershipInvitation.status == "pending")
-        .order_by(MembershipInvitation.created_at, MembershipInvitation.id)
-    ).all()
+    return _pending(MembershipInvitation.user_id == user.id)
 
 
 def organisation_invitations(organisation: Organisation) -> list[MembershipInvitation]:
     """The invitations of ``organisation`` still waiting for an answer, oldest first."""
+    return _pending(MembershipInvitation.organisation_id == organisation.id)
+
+
+def _pending(condition) -> list[MembershipInvitation]:
     return db.session.scalars(
         select(MembershipInvitation)
-        .where(MembershipInvitation.organisation_id == organisation.id, MembershipInvitation.status == "pending")
+        .where(condition, MembershipInvitation.status == "pending")
         .order_by(MembershipInvitation.created_at, MembershipInvitation.id)
     ).all()
 

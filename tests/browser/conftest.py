@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from policybuilder.extensions import db
+from ..servers import serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -23,14 +21,8 @@ CHROMIUM_ARGS = [
 @pytest.fixture
 def live_server(app):
     """Serve ``app`` on a free loopback port for the duration of one test."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.session.remove()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

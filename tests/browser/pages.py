@@ -6,13 +6,11 @@ template, and opens each page type as the user who sees it, handing each loaded 
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from policybuilder import create_app
 from policybuilder.extensions import db
@@ -30,6 +28,7 @@ from policybuilder.models import (
 )
 
 from ..conftest import PASSWORD
+from ..servers import serving
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "full.json"
 DRAFTER, APPROVER, EDITOR = "an.drafter@delinde.be", "dir@delinde.be", "redactie@federatie.be"
@@ -46,19 +45,14 @@ class Site:
 def serve(tmp_path: Path):
     """A fresh application on a loopback port: yields (app, base URL)."""
     app = create_app({
-        "TESTING": True, "SECRET_KEY": "test", "RATELIMIT_ENABLED": False,
+        "TESTING": True, "SECRET_KEY": "test", "RATELIMIT_ENABLED": False, "RENDER_AHEAD": False,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'pages.sqlite'}", "DOCUMENT_CACHE_DIR": str(tmp_path / "cache"),
     })
     with app.app_context():
         db.create_all()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(app) as url:
+        yield app, url
     with app.app_context():
-        db.session.remove()
         db.engine.dispose()
 
 

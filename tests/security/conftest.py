@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from werkzeug.serving import make_server
-
-from policybuilder.extensions import db
 
 from ..forms import read_form
+from ..servers import serving
 
 
 @dataclass
@@ -89,14 +87,8 @@ def live_url(app):
     Failing requests get the application's own 500 page, as in production, instead of a test traceback.
     """
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.session.remove()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture
