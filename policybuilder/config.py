@@ -23,6 +23,8 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     # Counted per process; with several workers point this at a shared store (e.g. redis://).
     RATELIMIT_STORAGE_URI = "memory://"
+    # Said here, not left to Flask-Limiter: its one Limiter keeps the last app's setting as the default.
+    RATELIMIT_ENABLED = True
     # Number of reverse proxies in front (POLICYBUILDER_PROXY_FIX=1 behind one nginx); 0 trusts no forwarded header.
     PROXY_FIX = 0
 

@@ -9,11 +9,10 @@ content hash in their names (scripts/web_fonts.py) and are cached a year as well
 from __future__ import annotations
 
 import hashlib
-import os
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, Response, abort, current_app, request, send_from_directory, url_for
+from flask import Flask, Response, abort, current_app, request, url_for
 
 from .document.html import ASSETS
 
@@ -68,8 +67,18 @@ def init_app(app: Flask) -> None:
     app.after_request(cache_headers)
 
 
+@lru_cache(maxsize=1)
+def _web_fonts() -> dict[str, bytes]:
+    """Every WOFF2 font of the preview by file name, read once (a few small files)."""
+    return {path.name: path.read_bytes() for path in WEB_FONTS.glob("*.woff2")}
+
+
 def web_font(name: str):
-    """A WOFF2 font of the HTML preview (its name carries its content hash)."""
-    if not name.endswith(".woff2") or os.sep in name:
+    """A WOFF2 font of the HTML preview (its name carries its content hash), served from memory.
+
+    From memory, so a browser that leaves the page mid-download leaves no open file behind.
+    """
+    font = _web_fonts().get(name)
+    if font is None:
         abort(404)
-    return send_from_directory(WEB_FONTS, name, mimetype="font/woff2")
+    return Response(font, mimetype="font/woff2")
