@@ -61,14 +61,21 @@ class Question:
     fields: tuple["Question", ...] = ()
     max_items: int = 20
     default: Any = None
+    translate: bool = True  # False: a language-neutral answer (name, phone, address, ...), shown as typed
 
     def default_value(self, lang: str = "nl") -> Any:
-        """The default answer in ``lang`` (text defaults are per language)."""
-        if isinstance(self.default, dict):
-            return self.default.get(lang) or self.default.get("nl")
-        if self.type == "group" and self.default:
-            return [dict(row) for row in self.default]
-        return self.default
+        """The default answer in ``lang`` (text and group defaults may be per language; group rows are copies)."""
+        default = self.default
+        if isinstance(default, dict):
+            default = default.get(lang) or default.get("nl")
+        if self.type == "group" and default:
+            return [dict(row) for row in default]
+        return default
+
+    @property
+    def translatable(self) -> bool:
+        """True when a typed answer is wording in the answers' language (text or textarea, not ``translate: false``)."""
+        return self.type in TEXT_TYPES and self.translate
 
     @property
     def length_limit(self) -> int:
@@ -212,6 +219,7 @@ def _question(data: dict) -> Question:
         fields=tuple(_question(f) for f in data.get("fields", ())),
         max_items=data.get("max_items", 20),
         default=data.get("default"),
+        translate=data.get("translate", True),
     )
 
 
