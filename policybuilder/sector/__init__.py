@@ -10,11 +10,15 @@ from .template import (
     apply_defaults,
     check_locked,
     extend_schema,
+    has_wording,
     hidden_refs,
+    in_language,
     locked_refs,
     template_from_json,
     template_to_json,
     template_value,
+    translated_refs,
+    untranslated,
 )
 
 __all__ = [
@@ -31,7 +35,9 @@ __all__ = [
     "check_locked",
     "export_package",
     "extend_schema",
+    "has_wording",
     "hidden_refs",
+    "in_language",
     "import_package",
     "locked_refs",
     "merge",
@@ -39,5 +45,7 @@ __all__ = [
     "template_from_json",
     "template_to_json",
     "template_value",
+    "translated_refs",
+    "untranslated",
     "word_diff",
 ]

@@ -30,13 +30,17 @@ class MergeResult:
     conflicts: list[Conflict]
 
 
-def merge(old: Template, new: Template, answers: dict, schema: Schema) -> MergeResult:
-    """Three-way merge of the member's ``answers`` from template version ``old`` to ``new``."""
+def merge(old: Template, new: Template, answers: dict, schema: Schema, lang: str = "nl") -> MergeResult:
+    """Three-way merge of the member's ``answers`` (written in ``lang``) from template version ``old`` to ``new``.
+
+    The template's wording is compared and taken in ``lang``; the document in the other language finds the new
+    version's own wording there (``extend_schema``), so a member taking an update gets both languages.
+    """
     merged = copy.deepcopy(answers)
     taken, kept, conflicts = [], [], []
     for ref in sorted(valued_refs(old) | valued_refs(new)):
-        before, after = template_value(old, schema, ref), template_value(new, schema, ref)
-        mine = answer_value(schema, answers, ref)
+        before, after = template_value(old, schema, ref, lang), template_value(new, schema, ref, lang)
+        mine = answer_value(schema, answers, ref, lang)
         if mine != after:
             if state(new, ref) in FIXED_STATES or mine == before:
                 taken.append(ref)

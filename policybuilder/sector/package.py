@@ -148,7 +148,7 @@ def _read_template(files: dict[str, bytes], schema: Schema, fonts: Collection[st
         problems.extend(exc.problems)
         return None
     try:
-        return template_from_json(data, schema, fonts)
+        return template_from_json(data, schema, fonts, complete=True)
     except TemplateError as exc:
         problems.extend(f"{TEMPLATE_FILE}: {problem}" for problem in exc.problems)
         return None

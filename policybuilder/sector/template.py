@@ -3,6 +3,11 @@
 Pure data and checks, no Flask. A template gives questions a default answer
 (in the answers format), suggested wording, help and a state (open, locked,
 hidden); it adds clauses, sector contacts and a house style.
+
+Every text is in Dutch and French: ``{nl, fr}`` for help, suggestions and clauses, and for the
+wording in defaults and contacts (a text question's default, a group row's text field). Versions
+stored before French hold Dutch-only texts (plain Dutch wording): they are still read, and a
+document in French treats that wording like an untranslated typed answer.
 """
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ FORMAT = 1
 # All texts of a template together: a member's PDF with every clause at this size still renders in seconds.
 MAX_TEMPLATE_CHARS = 60000
 FIXED_STATES = frozenset({"locked", "hidden"})  # the template value always applies
+LANGS = ("nl", "fr")
 
 
 @dataclass(frozen=True)
@@ -79,20 +85,32 @@ def text_limits() -> dict[str, int]:
     return {name: functools.reduce(operator.getitem, path, meta)["maxLength"] for name, path in TEXT_FIELDS.items()}
 
 
-def template_json_schema() -> dict:
-    """The JSON Schema of template.json, with element.schema.json bundled for its clause $refs."""
-    meta = load_json_schema("template.schema.json")
-    meta["$defs"]["element"] = {**load_json_schema("element.schema.json"), "$id": "element.schema.json"}
-    return meta
+@functools.cache
+def _json_schemas() -> dict[bool, dict]:
+    strict = load_json_schema("template.schema.json")
+    strict["$defs"]["element"] = {**load_json_schema("element.schema.json"), "$id": "element.schema.json"}
+    lenient = copy.deepcopy(strict)
+    for where in (lenient["$defs"]["text"]["allOf"][1], lenient["$defs"]["title"]["allOf"][1], lenient["$defs"]["element"]["$defs"]["text"]):
+        where["required"] = ["nl"]
+    return {True: strict, False: lenient}
 
 
-def template_from_json(data: Any, schema: Schema, fonts: Collection[str]) -> Template:
-    """Check template JSON against the rules for all content, its JSON Schema and ``schema``; TemplateError lists every problem."""
-    problems = content_problems(data, template_json_schema())
+def template_json_schema(complete: bool = True) -> dict:
+    """The JSON Schema of template.json (element.schema.json bundled for its clause $refs); not ``complete``: French optional."""
+    return copy.deepcopy(_json_schemas()[complete])
+
+
+def template_from_json(data: Any, schema: Schema, fonts: Collection[str], complete: bool = False) -> Template:
+    """Check template JSON against the rules for all content, its JSON Schema and ``schema``; TemplateError lists every problem.
+
+    ``complete``: every text must be in Dutch and French (a package, a version to publish); otherwise
+    Dutch-only texts pass, as in versions stored before French and in a draft being translated.
+    """
+    problems = content_problems(data, _json_schemas()[complete])
     if not problems and (size := text_size(data)) > MAX_TEMPLATE_CHARS:
         problems = [f"{TOP}: de teksten van het sjabloon zijn samen te lang ({count(size)} tekens, max {count(MAX_TEMPLATE_CHARS)})"]
     if problems:  # the answers the template gives are checked as well, so that the list is complete
-        raise TemplateError(capped(list(dict.fromkeys(problems + _raw_answer_problems(data, schema)))))
+        raise TemplateError(capped(list(dict.fromkeys(problems + _raw_answer_problems(data, schema, complete)))))
     data = copy.deepcopy(data)
     template = Template(
         name=data["name"],
@@ -105,8 +123,8 @@ def template_from_json(data: Any, schema: Schema, fonts: Collection[str]) -> Tem
         contacts=tuple(data.get("contacts", ())),
         style=TemplateStyle(**data.get("style", {})),
     )
-    problems = _question_problems(template, schema) + _clause_problems(template, schema)
-    problems += _contacts_problems(template, schema)
+    problems = _question_problems(template, schema, complete) + _clause_problems(template, schema)
+    problems += _contacts_problems(template, schema, complete)
     if template.style.font is not None and template.style.font not in fonts:
         problems.append(f"style/font: lettertype {template.style.font!r} wordt niet meegeleverd (kies uit {', '.join(sorted(fonts))})")
     if problems:
@@ -154,13 +172,62 @@ def valued_refs(template: Template) -> frozenset[str]:
     return frozenset(refs | ({template.contacts_target} if template.contacts_target else set()))
 
 
-def template_value(template: Template, schema: Schema, ref: str) -> Any:
-    """The value the template gives ``ref``: its default (else the schema's), plus the sector contacts."""
-    overlay = template.questions.get(ref)
-    base = overlay.default if overlay and overlay.default is not None else schema.question(ref).default_value()
+def has_wording(question: Question) -> bool:
+    """True when a template value of ``question`` is wording: a translated text, or a group with a translated field."""
+    return question.translatable or any(f.translatable for f in question.fields)
+
+
+def in_language(question: Question, value: Any, lang: str) -> Any:
+    """A template value in ``lang``: each {nl, fr} in it (a text, a group row's field) gives that language's text.
+
+    Dutch-only wording, as stored before French, stays Dutch in every language.
+    """
+    if question.type == "group" and isinstance(value, list):
+        return [{key: _pick(field, lang) for key, field in row.items()} if isinstance(row, dict) else row for row in value]
+    return _pick(value, lang)
+
+
+def _pick(value: Any, lang: str) -> Any:
+    return value.get(lang, value.get("nl")) if isinstance(value, dict) else value
+
+
+def untranslated(question: Question, value: Any, where: str) -> list[str]:
+    """The places in a template value of ``question`` whose wording has no French (an empty text needs none)."""
+    if question.type == "group":
+        rows = value if isinstance(value, list) else []
+        return [place for n, row in enumerate(rows) if isinstance(row, dict)
+                for f in question.fields if f.translatable and (place := _without_french(row.get(f.id), f"{where}/{n}/{f.id}"))]
+    place = _without_french(value, where) if question.translatable else None
+    return [place] if place else []
+
+
+def _without_french(value: Any, where: str) -> str | None:
+    if isinstance(value, dict):
+        french = value.get("fr")
+        return None if isinstance(french, str) and french.strip() else f"{where}/fr"
+    return where if isinstance(value, str) and value.strip() else None
+
+
+def template_value(template: Template, schema: Schema, ref: str, lang: str = "nl") -> Any:
+    """The value the template gives ``ref`` in ``lang``: its default (else the schema's), plus the sector contacts."""
+    overlay, question = template.questions.get(ref), schema.question(ref)
+    base = in_language(question, overlay.default, lang) if overlay and overlay.default is not None else question.default_value(lang)
     if ref == template.contacts_target:
-        base = [*(base or []), *template.contacts]
+        base = [*(base or []), *in_language(question, list(template.contacts), lang)]
     return copy.deepcopy(base)
+
+
+def translated_refs(template: Template, schema: Schema) -> frozenset[str]:
+    """The valued questions whose template wording is complete in French (all of them, bar versions stored before French)."""
+    refs = set()
+    for ref in valued_refs(template):
+        question, overlay = schema.question(ref), template.questions.get(ref)
+        if overlay and overlay.default is not None and untranslated(question, overlay.default, ref):
+            continue
+        if ref == template.contacts_target and untranslated(question, list(template.contacts), ref):
+            continue
+        refs.add(ref)
+    return frozenset(refs)
 
 
 def set_answer(answers: dict, ref: str, value: Any) -> None:
@@ -169,32 +236,45 @@ def set_answer(answers: dict, ref: str, value: Any) -> None:
     answers.setdefault(element_key, {})[question_id] = value
 
 
-def apply_defaults(template: Template, answers: dict, schema: Schema) -> dict:
-    """The member's answers with the template values filled in: open ones where unanswered, locked and hidden always."""
+def apply_defaults(template: Template, answers: dict, schema: Schema, lang: str = "nl") -> dict:
+    """The member's answers (in ``lang``) with the template values filled in: open ones where unanswered, locked and hidden always."""
     result = copy.deepcopy(answers)
     for ref in sorted(valued_refs(template)):
         element_key, _, question_id = ref.partition(".")
         if question_id not in result.get(element_key, {}) or state(template, ref) in FIXED_STATES:
-            set_answer(result, ref, template_value(template, schema, ref))
+            set_answer(result, ref, template_value(template, schema, ref, lang))
     return result
 
 
-def check_locked(template: Template, element_key: str, submitted: dict, schema: Schema) -> list[str]:
-    """The locked or hidden questions of one step whose submitted value differs from the template's."""
+def check_locked(template: Template, element_key: str, submitted: dict, schema: Schema, lang: str = "nl") -> list[str]:
+    """The locked or hidden questions of one step whose submitted value (in ``lang``) differs from the template's."""
     changed = []
     for ref in sorted(locked_refs(template) | hidden_refs(template)):
         step, _, question_id = ref.partition(".")
         if step == element_key and question_id in submitted:
-            if submitted[question_id] != template_value(template, schema, ref):
+            if submitted[question_id] != template_value(template, schema, ref, lang):
                 changed.append(ref)
     return changed
 
 
 def extend_schema(template: Template, schema: Schema) -> Schema:
-    """``schema`` with the template's clauses appended to their elements."""
+    """``schema`` with the template's clauses appended to their elements and its bilingual wording as the questions' defaults.
+
+    An answer equal to the template's wording in one language is thus the default, which a document in the
+    other language gives in its own words; Dutch-only wording (stored before French) leaves the product's default.
+    """
+    defaults = {ref: {lang: template_value(template, schema, ref, lang) for lang in LANGS}
+                for ref in translated_refs(template, schema) if has_wording(schema.question(ref))}
     return Schema(
         tuple(
-            dataclasses.replace(element, clauses=element.clauses + template.clauses.get(element.key, ()))
+            dataclasses.replace(
+                element,
+                questions=tuple(
+                    dataclasses.replace(q, default=defaults[ref]) if (ref := f"{element.key}.{q.id}") in defaults else q
+                    for q in element.questions
+                ),
+                clauses=element.clauses + template.clauses.get(element.key, ()),
+            )
             for element in schema.elements
         )
     )
@@ -237,7 +317,39 @@ def _fits(schema: Schema, ref: str, value: Any, where: str) -> list[str]:
     return []
 
 
-def _raw_answer_problems(data: Any, schema: Schema) -> list[str]:
+def _value_problems(schema: Schema, ref: str, value: Any, where: str, complete: bool) -> list[str]:
+    """Why ``value`` is no valid template value of ``ref`` (in each language); ``complete``: its wording needs French too."""
+    question = schema.question(ref)
+    if not has_wording(question):
+        return _fits(schema, ref, value, where)
+    problems = _fits(schema, ref, in_language(question, value, "nl"), where)
+    for problem in _fits(schema, ref, in_language(question, value, "fr"), where):
+        path, _, why = problem.partition(": ")
+        if problem not in problems:
+            problems.append(f"{path}/fr: {why}")
+    problems += [f"{place}: {_language_problem(key)}" for place, key in _language_keys(question, value, where)]
+    if complete:
+        problems += [f"{place}: ontbreekt" if place.endswith("/fr") else f"{place}: de Franse tekst ontbreekt (schrijf {{\"nl\": …, \"fr\": …}})"
+                     for place in untranslated(question, value, where)]
+    return problems
+
+
+def _language_keys(question: Question, value: Any, where: str) -> list[tuple[str, str]]:
+    """The wording objects in ``value`` with a key other than nl and fr, or without nl."""
+    if question.type == "group":
+        found = [(f"{where}/{n}/{key}", field) for n, row in enumerate(value if isinstance(value, list) else [])
+                 if isinstance(row, dict) for key, field in row.items()]
+    else:
+        found = [(where, value)]
+    return [(place, key) for place, wording in found if isinstance(wording, dict)
+            for key in ([*(k for k in wording if k not in LANGS)] + ([] if "nl" in wording else ["nl"]))]
+
+
+def _language_problem(key: str) -> str:
+    return "de Nederlandse tekst ontbreekt" if key == "nl" else f"onbekende taal {key!r} (toegelaten: nl, fr)"
+
+
+def _raw_answer_problems(data: Any, schema: Schema, complete: bool) -> list[str]:
     """The problems of the defaults and contacts in template JSON that has other problems too (so read with care)."""
     if not isinstance(data, dict):
         return []
@@ -246,20 +358,20 @@ def _raw_answer_problems(data: Any, schema: Schema) -> list[str]:
     if isinstance(questions, dict) and len(questions) <= MAX_ITEMS:
         for ref, overlay in questions.items():
             if isinstance(overlay, dict) and overlay.get("default") is not None and _lookup(schema, ref) is not None:
-                problems.extend(_fits(schema, ref, overlay["default"], f"questions/{ref}/default"))
+                problems.extend(_value_problems(schema, ref, overlay["default"], f"questions/{ref}/default", complete))
     target = data.get("contacts_target")
     if isinstance(target, str) and getattr(_lookup(schema, target), "type", None) == "group" and isinstance(data.get("contacts"), list):
-        problems.extend(_fits(schema, target, data["contacts"], "contacts"))
+        problems.extend(_value_problems(schema, target, data["contacts"], "contacts", complete))
     return problems
 
 
-def _question_problems(template: Template, schema: Schema) -> list[str]:
+def _question_problems(template: Template, schema: Schema, complete: bool) -> list[str]:
     problems = []
     for ref, overlay in sorted(template.questions.items()):
         if _lookup(schema, ref) is None:
             problems.append(f"questions/{ref}: onbekende vraag {ref!r}")
         elif overlay.default is not None:
-            problems.extend(_fits(schema, ref, overlay.default, f"questions/{ref}/default"))
+            problems.extend(_value_problems(schema, ref, overlay.default, f"questions/{ref}/default", complete))
     return problems
 
 
@@ -290,10 +402,12 @@ def _clause_problems(template: Template, schema: Schema) -> list[str]:
     return problems
 
 
-def _contacts_problems(template: Template, schema: Schema) -> list[str]:
+def _contacts_problems(template: Template, schema: Schema, complete: bool) -> list[str]:
     target = template.contacts_target
     if target is None:
         return []
     if getattr(_lookup(schema, target), "type", None) != "group":
         return [f"contacts_target: {target!r} is geen groepsvraag"]
-    return _fits(schema, target, list(template.contacts), "contacts") or _fits(schema, target, template_value(template, schema, target), "contacts")
+    return _value_problems(schema, target, list(template.contacts), "contacts", complete) or list(dict.fromkeys(
+        problem for lang in LANGS for problem in _fits(schema, target, template_value(template, schema, target, lang), "contacts")
+    ))

@@ -17,15 +17,15 @@ def _element(key: str, order: int, questions: list[dict], clauses: list[dict] = 
     return {
         "key": key,
         "order": order,
-        "title": {"nl": key.title()},
-        "guidance": {"nl": "Uitleg."},
+        "title": {"nl": key.title(), "fr": key.title()},
+        "guidance": {"nl": "Uitleg.", "fr": "Explication."},
         "questions": questions,
         "clauses": list(clauses),
     }
 
 
 def _textarea(qid: str, default: str | None = None) -> dict:
-    question = {"id": qid, "type": "textarea", "label": {"nl": qid}, "max_length": 500}
+    question = {"id": qid, "type": "textarea", "label": {"nl": qid, "fr": qid}, "max_length": 500}
     if default is not None:
         question["default"] = {"nl": default, "fr": default + " (fr)"}
     return question
@@ -33,33 +33,34 @@ def _textarea(qid: str, default: str | None = None) -> dict:
 
 ELEMENTS = {
     "profile": [
-        {"id": "name", "type": "text", "label": {"nl": "Naam"}, "required": True, "max_length": 100},
+        {"id": "name", "type": "text", "label": {"nl": "Naam", "fr": "Nom"}, "required": True, "max_length": 100, "translate": False},
         {
             "id": "sector",
             "type": "choice",
-            "label": {"nl": "Sector"},
-            "options": [{"value": "youth_care", "label": {"nl": "Jeugdhulp"}}, {"value": "disability", "label": {"nl": "Handicap"}}],
+            "label": {"nl": "Sector", "fr": "Secteur"},
+            "options": [{"value": "youth_care", "label": {"nl": "Jeugdhulp", "fr": "Aide à la jeunesse"}},
+                        {"value": "disability", "label": {"nl": "Handicap", "fr": "Handicap"}}],
         },
     ],
     "procedure": [
         _textarea("first_step", "Meld het aan je leidinggevende."),
         _textarea("aftercare"),
-        {"id": "report_days", "type": "number", "label": {"nl": "Dagen"}, "min": 1, "max": 30},
-        {"id": "notify_police", "type": "yesno", "label": {"nl": "Politie"}},
+        {"id": "report_days", "type": "number", "label": {"nl": "Dagen", "fr": "Jours"}, "min": 1, "max": 30},
+        {"id": "notify_police", "type": "yesno", "label": {"nl": "Politie", "fr": "Police"}},
     ],
     "external_support": [
         {
             "id": "support_list",
             "type": "group",
-            "label": {"nl": "Externe hulp"},
+            "label": {"nl": "Externe hulp", "fr": "Aide externe"},
             "max_items": 4,
             "fields": [
-                {"id": "name", "type": "text", "label": {"nl": "Dienst"}, "required": True},
-                {"id": "reach", "type": "text", "label": {"nl": "Bereik"}},
+                {"id": "name", "type": "text", "label": {"nl": "Dienst", "fr": "Service"}, "required": True},
+                {"id": "reach", "type": "text", "label": {"nl": "Bereik", "fr": "Joignable"}, "translate": False},
             ],
-            "default": [{"name": "1712", "reach": "telefoon 1712"}],
+            "default": {"nl": [{"name": "1712", "reach": "telefoon 1712"}], "fr": [{"name": "1712 (en néerlandais)", "reach": "telefoon 1712"}]},
         },
-        {"id": "edpb_contact", "type": "text", "label": {"nl": "EDPB"}},
+        {"id": "edpb_contact", "type": "text", "label": {"nl": "EDPB", "fr": "SEPPT"}, "translate": False},
     ],
 }
 
@@ -71,7 +72,7 @@ def schema(tmp_path_factory):
     (folder / "elements").mkdir()
     for order, key in enumerate(ELEMENT_ORDER):
         questions = ELEMENTS.get(key, [_textarea("notes")])
-        clauses = [{"id": "intro", "kind": "paragraph", "text": {"nl": "Eerst: {procedure.first_step}"}}] if key == "procedure" else []
+        clauses = [{"id": "intro", "kind": "paragraph", "text": {"nl": "Eerst: {procedure.first_step}", "fr": "D'abord : {procedure.first_step}"}}] if key == "procedure" else []
         data = _element(key, order, questions, clauses)
         (folder / "elements" / f"{key}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return load_schema(folder)
@@ -86,27 +87,28 @@ TEMPLATE_JSON = {
     "questions": {
         "procedure.first_step": {
             "state": "open",
-            "default": "Meld het aan de teamcoach.",
+            "default": {"nl": "Meld het aan de teamcoach.", "fr": "Signalez-le au coach d'équipe."},
             "suggestion": {"nl": "Noem de teamcoach bij naam.", "fr": "Nommez le coach."},
-            "help": {"nl": "De sector raadt de teamcoach aan."},
+            "help": {"nl": "De sector raadt de teamcoach aan.", "fr": "Le secteur recommande le coach d'équipe."},
         },
-        "procedure.aftercare": {"state": "locked", "default": "Nazorg volgens de sectorafspraak."},
+        "procedure.aftercare": {"state": "locked", "default": {"nl": "Nazorg volgens de sectorafspraak.", "fr": "Suivi selon l'accord sectoriel."}},
         "procedure.report_days": {"state": "hidden", "default": 5},
-        "procedure.notify_police": {"state": "open", "help": {"nl": "Bij twijfel: ja."}},
+        "procedure.notify_police": {"state": "open", "help": {"nl": "Bij twijfel: ja.", "fr": "En cas de doute : oui."}},
     },
     "clauses": {
         "procedure": [
             {
                 "id": "sector_rule",
                 "kind": "paragraph",
-                "text": {"nl": "Binnen {procedure.report_days} dagen, zie <b>{{ config }}</b>."},
+                "text": {"nl": "Binnen {procedure.report_days} dagen, zie <b>{{ config }}</b>.",
+                         "fr": "Dans les {procedure.report_days} jours, voir <b>{{ config }}</b>."},
                 "when": [{"q": "procedure.notify_police", "op": "eq", "value": True}],
                 "basis": {"kind": "sector", "ref": "Sectorakkoord 2024"},
             }
         ]
     },
     "contacts_target": "external_support.support_list",
-    "contacts": [{"name": "Sectorhulplijn", "reach": "0800 00 000"}],
+    "contacts": [{"name": {"nl": "Sectorhulplijn", "fr": "Ligne d'aide du secteur"}, "reach": "0800 00 000"}],
     "style": {"primary_colour": "#12AB34", "font": "Open Sans", "cover_text": "Sectorfederatie Jeugd", "footer_text": "Gebaseerd op het sectorsjabloon"},
 }
 

@@ -9,6 +9,7 @@ from .conftest import FONTS
 
 OLD_FIRST = "Meld het aan de teamcoach."
 NEW_FIRST = "Meld het aan de teamcoach of de directie."
+NEW_FIRST_FR = "Signalez-le au coach d'équipe ou à la direction."
 MINE = "Meld het aan Jan, de coördinator."
 
 
@@ -19,10 +20,10 @@ def new_version(schema, template_json):
     def make(**changes):
         data = dict(template_json, version=2, release_notes="Tweede versie.")
         data["questions"] = {**template_json["questions"], **changes.pop("questions", {})}
-        data["questions"]["procedure.first_step"] = dict(data["questions"]["procedure.first_step"], default=NEW_FIRST)
-        data["questions"]["procedure.aftercare"] = {"state": "locked", "default": "Nazorg binnen de week."}
+        data["questions"]["procedure.first_step"] = dict(data["questions"]["procedure.first_step"], default={"nl": NEW_FIRST, "fr": NEW_FIRST_FR})
+        data["questions"]["procedure.aftercare"] = {"state": "locked", "default": {"nl": "Nazorg binnen de week.", "fr": "Suivi dans la semaine."}}
         data["questions"]["procedure.notify_police"] = {"state": "open", "default": True}
-        data["contacts"] = [*template_json["contacts"], {"name": "Nieuwe lijn"}]
+        data["contacts"] = [*template_json["contacts"], {"name": {"nl": "Nieuwe lijn", "fr": "Nouvelle ligne"}}]
         data.update(changes)
         return template_from_json(data, schema, FONTS)
 

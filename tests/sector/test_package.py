@@ -261,3 +261,14 @@ def test_png_dimensions_are_checked_before_decoding(template, schema):
     ]
     assert refused(replaced(package, "logo.png", png_header(40000, 40000)), schema) == ["logo.png is geen geldige PNG-afbeelding."]
     assert refused(replaced(package, "logo.png", png_header(50, 50)), schema) == ["logo.png is geen geldige PNG-afbeelding."]
+
+
+def test_a_dutch_only_text_is_refused_naming_its_place(template, schema, template_json):
+    """A package carries every text in both languages: a Dutch-only one is refused with its path, in Dutch."""
+    del template_json["clauses"]["procedure"][0]["text"]["fr"]
+    template_json["questions"]["procedure.first_step"]["default"] = "Meld het aan de teamcoach."
+    package = replaced(export_package(template), "template.json", json.dumps(template_json).encode())
+    assert refused(package, schema) == [
+        "template.json: clauses/procedure/0/text/fr: ontbreekt",
+        "template.json: questions/procedure.first_step/default: de Franse tekst ontbreekt (schrijf {\"nl\": …, \"fr\": …})",
+    ]

@@ -25,7 +25,7 @@ def problems_of(data, schema) -> list[str]:
 
 
 def test_parsed_template_holds_the_overlays(template):
-    assert template.questions["procedure.aftercare"] == QuestionOverlay("locked", "Nazorg volgens de sectorafspraak.")
+    assert template.questions["procedure.aftercare"] == QuestionOverlay("locked", {"nl": "Nazorg volgens de sectorafspraak.", "fr": "Suivi selon l'accord sectoriel."})
     assert template.clauses["procedure"][0].basis == {"kind": "sector", "ref": "Sectorakkoord 2024"}
     assert template.style.font == "Open Sans"
     assert template.style.logo is None
@@ -112,6 +112,12 @@ def test_apply_defaults_starts_a_member_from_the_template(template, schema):
     ]
 
 
+def test_apply_defaults_in_french_for_answers_written_in_french(template, schema):
+    started = apply_defaults(template, {}, schema, "fr")
+    assert started["procedure"]["first_step"] == "Signalez-le au coach d'équipe."
+    assert started["external_support"]["support_list"][-1] == {"name": "Ligne d'aide du secteur", "reach": "0800 00 000"}
+
+
 def test_apply_defaults_keeps_open_answers_but_not_locked_or_hidden_ones(template, schema):
     answers = {"procedure": {"first_step": "Bel de directie.", "aftercare": "Eigen tekst.", "report_days": 9}}
     started = apply_defaults(template, answers, schema)
@@ -133,3 +139,44 @@ def test_extend_schema_appends_template_clauses(template, schema):
     extended = extend_schema(template, schema)
     assert [c.id for c in extended.element("procedure").clauses] == ["intro", "sector_rule"]
     assert extended.element("profile") == schema.element("profile")
+
+
+def test_extend_schema_makes_the_template_wording_the_default_in_both_languages(template, schema):
+    extended = extend_schema(template, schema)
+    first_step = extended.question("procedure.first_step")
+    assert first_step.default_value("nl") == "Meld het aan de teamcoach." and first_step.default_value("fr") == "Signalez-le au coach d'équipe."
+    contacts = extended.question("external_support.support_list")
+    assert contacts.default_value("fr") == [{"name": "1712 (en néerlandais)", "reach": "telefoon 1712"},
+                                             {"name": "Ligne d'aide du secteur", "reach": "0800 00 000"}]
+    assert extended.question("procedure.report_days").default == schema.question("procedure.report_days").default  # no wording
+
+
+def test_a_package_needs_every_text_in_french(template_json, schema):
+    del template_json["clauses"]["procedure"][0]["text"]["fr"]
+    template_json["questions"]["procedure.notify_police"]["help"]["fr"] = ""
+    template_json["questions"]["procedure.aftercare"]["default"] = "Nazorg volgens de sectorafspraak."
+    template_json["questions"]["procedure.first_step"]["default"] = {"nl": "Meld het.", "de": "Melden Sie es."}
+    template_json["contacts"][0]["name"] = {"nl": "Sectorhulplijn"}
+    with pytest.raises(TemplateError) as caught:
+        template_from_json(template_json, schema, FONTS, complete=True)
+    assert sorted(caught.value.problems) == sorted([
+        "clauses/procedure/0/text/fr: ontbreekt",
+        "questions/procedure.notify_police/help/fr: mag niet leeg zijn",
+        "questions/procedure.aftercare/default: de Franse tekst ontbreekt (schrijf {\"nl\": …, \"fr\": …})",
+        "questions/procedure.first_step/default: onbekende taal 'de' (toegelaten: nl, fr)",
+        "questions/procedure.first_step/default/fr: ontbreekt",
+        "contacts/0/name/fr: ontbreekt",
+    ])
+
+
+def test_a_version_stored_before_french_is_still_read(template_json, schema):
+    """Dutch-only texts (plain Dutch wording) parse without ``complete``; their wording is no default in French."""
+    del template_json["clauses"]["procedure"][0]["text"]["fr"]
+    template_json["questions"]["procedure.first_step"]["default"] = "Meld het aan de teamcoach."
+    template_json["contacts"] = [{"name": "Sectorhulplijn", "reach": "0800 00 000"}]
+    template = template_from_json(template_json, schema, FONTS)
+    extended = extend_schema(template, schema)
+    assert extended.question("procedure.first_step") == schema.question("procedure.first_step")  # the product's default stays
+    assert extended.question("external_support.support_list") == schema.question("external_support.support_list")
+    assert extended.question("procedure.aftercare").default_value("fr") == "Suivi selon l'accord sectoriel."
+    assert apply_defaults(template, {}, schema, "fr")["procedure"]["first_step"] == "Meld het aan de teamcoach."
