@@ -16,7 +16,12 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-install: $(BIN)/.installed
+# The interface's translations: each catalogue (.po, in git) compiled to the .mo Flask-Babel reads (not in git).
+CATALOGUES := $(wildcard policybuilder/translations/*/LC_MESSAGES/messages.po)
+%/LC_MESSAGES/messages.mo: %/LC_MESSAGES/messages.po $(BIN)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+install: $(BIN)/.installed $(CATALOGUES:.po=.mo)
 
 # Install the missing Debian packages (as root), or name them and stop.
 define install_missing

@@ -8,8 +8,8 @@ from flask import Flask
 from flask_wtf.csrf import generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import database
-from .extensions import babel, db, migrate
+from . import database, locale
+from .extensions import db, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,7 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     database.init_app(app)  # SQLite: WAL and a busy timeout, so simultaneous requests wait instead of failing
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
-    babel.init_app(app, locale_selector=lambda: app.config["BABEL_DEFAULT_LOCALE"])
+    locale.init_app(app)  # the interface in the person's language: their setting, else the browser's, else Dutch
     # Every form checks its token itself (Flask-WTF), so an expired one can keep the typed text.
     app.jinja_env.globals["csrf_token"] = generate_csrf
 

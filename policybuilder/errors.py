@@ -1,4 +1,4 @@
-"""Error pages in Dutch for the errors a user can meet, including the 409 of a lost race."""
+"""Error pages in the interface language for the errors a user can meet, including the 409 of a lost race."""
 from __future__ import annotations
 
 import math
@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from .extensions import db, limiter
+from .locale import BELGIAN, interface_language
 
 MESSAGES = {
     400: lambda: _("Deze aanvraag kon niet verwerkt worden. Controleer wat je invulde en probeer opnieuw."),
@@ -23,8 +24,8 @@ MESSAGES = {
 }
 # The last resort when even the error page cannot be made.
 BARE_PAGE = (
-    '<!doctype html><html lang="nl-BE"><meta charset="utf-8"><title>Fout {code} · policybuilder</title>'
-    '<h1>Er ging iets mis ({code})</h1><p>{message}</p><p><a href="/">Naar je protocollen</a></p></html>'
+    '<!doctype html><html lang="{lang}"><meta charset="utf-8"><title>{title} {code} · policybuilder</title>'
+    '<h1>{heading} ({code})</h1><p>{message}</p><p><a href="/">{home}</a></p></html>'
 )
 FORM_MIMETYPE = "application/x-www-form-urlencoded"
 
@@ -84,7 +85,8 @@ def _page(code: int, message: str, **context):
         return render_template("errors/error.html", code=code, message=message, **context)
     except Exception:  # noqa: BLE001 - an error page must never fail itself
         current_app.logger.exception("the error page %s could not be rendered", code)
-        return BARE_PAGE.format(code=code, message=escape(message))
+        return BARE_PAGE.format(code=code, message=escape(message), lang=BELGIAN[interface_language()].replace("_", "-"),
+                                title=escape(_("Fout")), heading=escape(_("Er ging iets mis")), home=escape(_("Naar je protocollen")))
 
 
 def _seconds_to_wait() -> int:

@@ -44,6 +44,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Part of every session's id: raising it ends every session of this account.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The interface language the person chose ("nl" or "fr"); none chosen: the browser's, else Dutch.
+    locale: Mapped[str | None] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     memberships: Mapped[list["Membership"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

@@ -12,6 +12,7 @@ from policybuilder import create_app
 from policybuilder.extensions import db
 from policybuilder.models import Membership, Organisation, Protocol, User
 
+from .catalogues import compile_catalogues
 from .forms import read_form, submission
 
 PASSWORD = "een lang genoeg wachtwoord"
@@ -44,6 +45,12 @@ def empty_test_database(tmp_path, with_tables: bool) -> str:
     engine.dispose()
     _postgres_has_tables[0] = with_tables
     return TEST_DATABASE_URL
+
+
+@pytest.fixture(scope="session", autouse=True)
+def interface_catalogues():
+    """The French interface needs its compiled catalogue; `pytest` alone makes it when missing or stale."""
+    compile_catalogues()
 
 
 @pytest.fixture

@@ -152,7 +152,7 @@ def _latest_version(protocol_id: int) -> ProtocolVersion | None:
 
 
 def _when(moment: datetime) -> str:
-    return format_datetime(moment, "dd/MM/yyyy 'om' HH:mm")
+    return format_datetime(moment, _("dd/MM/yyyy 'om' HH:mm"))  # the pattern's word follows the interface
 
 
 def _already_submitted(version: ProtocolVersion) -> Conflict:

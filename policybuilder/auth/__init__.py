@@ -11,7 +11,7 @@ from ..extensions import db, limiter, login_manager
 from ..models import User
 from .users import UserError, create_user, find_user, password_token, pending_invitations, record_about_account
 
-OPEN_ENDPOINTS = {"auth.setup", "static", "health.check"}
+OPEN_ENDPOINTS = {"auth.setup", "static", "health.check", "locale.switch"}
 
 
 def init_app(app: Flask) -> None:

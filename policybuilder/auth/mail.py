@@ -7,25 +7,30 @@ from email.message import EmailMessage
 from flask import current_app
 from flask_babel import gettext as _
 
+from ..locale import language_of
+from ..models import User
+
 
 def mail_configured() -> bool:
     """True when MAIL_SERVER is set."""
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def send_link(to: str, name: str, link: str) -> None:
-    """Mail a set-password ``link`` to ``to``; OSError or smtplib.SMTPException when the server refuses or is unreachable."""
-    _send(to, _("Je toegang tot policybuilder"), _(
-        "Dag %(name)s,\n\nStel via deze link je wachtwoord in (de link werkt één keer en zeven dagen lang):\n\n%(link)s\n",
-        name=name, link=link))
+def send_link(user: User, link: str) -> None:
+    """Mail a set-password ``link`` to ``user`` in their language; OSError or smtplib.SMTPException when the server refuses or is unreachable."""
+    with language_of(user):
+        _send(user.email, _("Je toegang tot policybuilder"), _(
+            "Dag %(name)s,\n\nStel via deze link je wachtwoord in (de link werkt één keer en zeven dagen lang):\n\n%(link)s\n",
+            name=user.name, link=link))
 
 
-def send_invitation(to: str, name: str, organisation: str, link: str) -> None:
-    """Tell an account holder that ``organisation`` invites them; the same errors as :func:`send_link`."""
-    _send(to, _("Uitnodiging van %(organisation)s in policybuilder", organisation=organisation), _(
-        "Dag %(name)s,\n\n%(organisation)s nodigt je uit in policybuilder. Meld je aan en aanvaard of weiger de "
-        "uitnodiging op deze pagina:\n\n%(link)s\n\nVerwachtte je dit niet? Weiger de uitnodiging dan gewoon.\n",
-        name=name, organisation=organisation, link=link))
+def send_invitation(user: User, organisation: str, link: str) -> None:
+    """Tell an account holder, in their language, that ``organisation`` invites them; the same errors as :func:`send_link`."""
+    with language_of(user):
+        _send(user.email, _("Uitnodiging van %(organisation)s in policybuilder", organisation=organisation), _(
+            "Dag %(name)s,\n\n%(organisation)s nodigt je uit in policybuilder. Meld je aan en aanvaard of weiger de "
+            "uitnodiging op deze pagina:\n\n%(link)s\n\nVerwachtte je dit niet? Weiger de uitnodiging dan gewoon.\n",
+            name=user.name, organisation=organisation, link=link))
 
 
 def _send(to: str, subject: str, body: str) -> None:

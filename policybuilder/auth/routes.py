@@ -14,6 +14,7 @@ from .. import audit
 from ..audit_log import sentence as audit_sentence
 from ..access import organisation_or_404
 from ..extensions import db, limiter
+from ..locale import interface_language
 from ..models import AuditEvent, Membership, MembershipInvitation, User
 from ..schema_store import get_schema
 from ..wizard.forms import sector_choices
@@ -67,7 +68,7 @@ def setup():
     if db.session.scalar(select(User.id).limit(1)) is not None:
         abort(404)
     form = SetupForm()
-    form.sector.choices = sector_choices(get_schema(), "nl")
+    form.sector.choices = sector_choices(get_schema(), interface_language())
     if form.validate_on_submit():
         try:
             user = create_user(form.email.data, form.name.data, form.organisation.data, form.sector.data,
@@ -230,7 +231,7 @@ def withdraw(organisation_id: int, invitation_id: int):
 def _mail_invitation(user: User, organisation) -> None:
     """Tell the account holder about the invitation; if mailing fails it still waits for them after logging in."""
     try:
-        send_invitation(user.email, user.name, organisation.name, url_for("auth.invitations", _external=True))
+        send_invitation(user, organisation.name, url_for("auth.invitations", _external=True))
     except (OSError, smtplib.SMTPException):
         flash(_("De uitnodiging kon niet gemaild worden; de persoon ziet ze wel na het aanmelden."), "error")
 
@@ -238,7 +239,7 @@ def _mail_invitation(user: User, organisation) -> None:
 def _mail(user: User, link: str, on_screen: bool = True) -> None:
     """Mail the link; if that fails a link on screen can still be handed over, so nothing is lost."""
     try:
-        send_link(user.email, user.name, link)
+        send_link(user, link)
     except (OSError, smtplib.SMTPException):
         if on_screen:
             flash(_("De link kon niet gemaild worden; bezorg hem zelf."), "error")

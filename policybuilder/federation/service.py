@@ -195,7 +195,7 @@ def take_update(protocol: Protocol, newer: TemplateVersion, answers: dict, based
 
 
 def _when(moment) -> str:
-    return format_datetime(moment, "dd/MM/yyyy 'om' HH:mm")
+    return format_datetime(moment, _("dd/MM/yyyy 'om' HH:mm"))  # the pattern's word follows the interface
 
 
 def _already_published(version: TemplateVersion) -> Conflict:

@@ -1,0 +1,89 @@
+"""The interface language: the person's own choice, else the browser's, else Dutch; a switch in every page's header."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from flask import Blueprint, Flask, abort, flash, has_request_context, redirect, request, session, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import update
+
+from .extensions import babel, db
+from .models import User
+
+LANGUAGES = ("nl", "fr")
+DEFAULT = "nl"
+# Belgian formats for dates and numbers; the catalogues themselves are "nl" (the msgids) and "fr".
+BELGIAN = {"nl": "nl_BE", "fr": "fr_BE"}
+# Each language named in itself, so that someone who cannot read the current one still finds theirs.
+NAMES = {"nl": "Nederlands", "fr": "Français"}
+SESSION_KEY = "locale"
+
+bp = Blueprint("locale", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Choose the locale per request, offer the switch and ``html_lang`` to every page."""
+    babel.init_app(app, locale_selector=select_locale)
+    app.register_blueprint(bp)
+    app.context_processor(_page_language)
+
+
+def interface_language() -> str:
+    """"nl" or "fr": the logged-in person's setting, else the choice kept in the session, else Accept-Language, else Dutch."""
+    if not has_request_context():
+        return DEFAULT
+    own = getattr(current_user, "locale", None) if current_user.is_authenticated else None
+    if own in LANGUAGES:
+        return own
+    if session.get(SESSION_KEY) in LANGUAGES:
+        return session[SESSION_KEY]
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: the interface language with its Belgian formats."""
+    return BELGIAN[interface_language()]
+
+
+@contextmanager
+def language_of(user: User):
+    """Translate (an e-mail) in ``user``'s own language, Dutch when they chose none."""
+    with force_locale(BELGIAN[user.locale if user.locale in LANGUAGES else DEFAULT]):
+        yield
+
+
+def _page_language() -> dict:
+    """``html_lang`` for <html lang>, and the switch's languages with the current one marked."""
+    current = interface_language()
+    return {"html_lang": BELGIAN[current].replace("_", "-"), "interface_language": current, "language_names": NAMES}
+
+
+class LanguageForm(FlaskForm):
+    """Only the CSRF token; the language is the pressed button's value."""
+
+
+@bp.post("/language")
+def switch():
+    """Keep the chosen language in the session and, for a logged-in person, in their account; back to the page."""
+    language = request.form.get("language")
+    if language not in LANGUAGES:
+        abort(400)
+    if not LanguageForm().validate_on_submit():
+        flash(_("Dit formulier was verlopen. Probeer opnieuw."), "error")
+        return redirect(_back())
+    session[SESSION_KEY] = language
+    if current_user.is_authenticated:
+        db.session.execute(update(User).where(User.id == current_user.id).values(locale=language))
+        db.session.commit()
+    return redirect(_back())
+
+
+def _back() -> str:
+    """The page the switch was on (a path on this site only), else the list of protocols."""
+    target = request.form.get("next") or ""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("wizard.index")
