@@ -17,7 +17,7 @@ import jsonschema
 from referencing import Registry, Resource
 
 from .answers import holds, is_empty, value
-from .document.facts import derive_facts
+from .document.facts import Facts, derive_facts
 from .schema import SCHEMA_DIR, TEXT_TYPES, Condition, Schema, SchemaError, load_json_schema, read_yaml, text
 
 
@@ -36,6 +36,7 @@ class Term:
     label: str
     suggestion: dict[str, str]
     answers: bool = True
+    lang: str | None = None  # the language whose texts the rule applies to; None: both
 
 
 @dataclass(frozen=True)
@@ -67,14 +68,14 @@ def _validated(name: str, schema_dir: Path) -> Any:
 
 
 def load_terms(schema_dir: Path = SCHEMA_DIR) -> tuple[Term, ...]:
-    """The Netherlands terms of ``schemas/terms.yaml``, validated and compiled."""
+    """The terms to avoid (Netherlands and France) of ``schemas/terms.yaml``, validated and compiled."""
     terms = []
-    for index, item in enumerate(_validated("terms", schema_dir)["terms"]):
+    for index, item in enumerate(_validated("terms", schema_dir)["avoid"]):
         try:
             pattern = re.compile(item["pattern"], 0 if item.get("case_sensitive") else re.I)
         except re.error as exc:
-            raise SchemaError(f"terms.yaml: field terms/{index}/pattern: {exc}") from None
-        terms.append(Term(pattern, item["label"], item["suggestion"], item.get("answers", True)))
+            raise SchemaError(f"terms.yaml: field avoid/{index}/pattern: {exc}") from None
+        terms.append(Term(pattern, item["label"], item["suggestion"], item.get("answers", True), item.get("lang")))
     return tuple(terms)
 
 
@@ -116,18 +117,30 @@ def text_findings(schema: Schema, answers: dict, lang: str = "nl") -> list[Findi
     """Warnings on the drafter's own free text: Netherlands terms and roles the organisation does not have."""
     checks = load_checks()
     facts = derive_facts(answers, lang, schema)
-    absent = {"no_vertrouwenspersoon": not facts.has_vertrouwenspersoon, "no_directie": "directie" not in facts.management.lower()}
+    absent = [role for role in checks.roles if _role_absent(role, facts)]
     result = []
     for ref, typed in _free_texts(schema, answers, lang):
         result += term_findings(typed, ref, lang, checks)
         if _is_default(schema, ref, typed, lang):
             continue
         result += [
-            Finding(f"role_{role['word']}", ref, text(role["message"], lang))
-            for role in checks.roles
-            if absent[role["absent"]] and role["word"] in typed.lower() and ref != "profile.management"
+            Finding(f"role_{role['word']['nl']}", ref, text(role["message"], lang))
+            for role in absent
+            if _names(role, typed) and ref != "profile.management"
         ]
     return result
+
+
+def _names(role: dict, wording: str) -> bool:
+    """True when ``wording`` names the role in either language (typed answers keep the answers' language)."""
+    return any(word.lower() in wording.lower() for word in role["word"].values())
+
+
+def _role_absent(role: dict, facts: Facts) -> bool:
+    """Whether the organisation lacks the role: no vertrouwenspersoon, or a management that is not the directie."""
+    if role["absent"] == "no_vertrouwenspersoon":
+        return not facts.has_vertrouwenspersoon
+    return not _names(role, facts.management)
 
 
 def term_findings(typed: str, ref: str, lang: str = "nl", checks: Checks | None = None) -> list[Finding]:

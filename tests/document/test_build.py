@@ -162,7 +162,7 @@ def test_left_blank_answers_print_nothing_and_approved_documents_carry_no_drafti
 def test_french_contracts_a_preposition_with_the_article_of_a_fact(schema):
     answers = {"profile": {"name": "ASBL X", "external_service": "Mensura"}, "contacts": {"has_vertrouwenspersoon": False}}
     text = all_text(build_document(schema, answers, META, lang="fr"))
-    assert "directement au conseiller en prévention aspects psychosociaux de Mensura." in text
+    assert "directement au conseiller en prévention aspects psychosociaux du service externe Mensura." in text
     assert "à le " not in text
 
 
