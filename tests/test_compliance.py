@@ -1,6 +1,7 @@
 """Compliance checks: the rules in schemas/compliance.yaml, absent roles and Netherlands terms in answers."""
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date
 
@@ -132,6 +133,53 @@ def test_broken_compliance_file_is_named(tmp_path):
     data["rules"][0]["when"][0]["op"] = "almost"
     (target / "compliance.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(SchemaError, match=r"compliance.yaml: field rules/0/when/0"):
+        load_checks(target)
+
+
+# Words that only Dutch has: a French warning holding one of them reached the reader in Dutch.
+DUTCH_WORDS = re.compile(r"\b(het|een|van|niet|met|voor|zijn|wordt|bij|ook|geen|werknemers|vertrouwenspersoon|directie|profiel|zeg)\b", re.I)
+
+
+def test_every_warning_comes_out_in_french_for_a_french_reader(schema):
+    given = answers(None, has_vp=False, cpbw=None, monitoring__next_review="2026-01-15",
+                    procedure__severity_levels=[{"level": "vert", "description": "a", "actions": "b"}],
+                    recovery__support_talk_by="la personne de confiance ou un collègue",
+                    external_support__extra_support="le bedrijfsarts de Mensura")
+    given["profile"]["management"] = "le coordinateur"
+    given["procedure"]["end_guidance_by"] = "la direction, après avis de l'équipe"
+    found = findings(schema, given, "fr", today=date(2026, 12, 1), in_force=date(2027, 3, 1))
+    assert {f.check for f in found} >= {"worker_count_missing", "consultation_cpbw_unknown", "next_review_past",
+                                        "next_review_before_in_force", "few_levels", "role_vertrouwenspersoon",
+                                        "role_directie", "term"}
+    for finding in found:
+        assert not DUTCH_WORDS.search(finding.message.replace("bedrijfsarts", "")), finding
+    by_check = {f.check: f.message for f in found}
+    assert by_check["role_vertrouwenspersoon"].startswith("Ce texte mentionne la personne de confiance")
+    assert by_check["term"].startswith("« bedrijfsarts » n'est pas le terme en usage en Belgique.")
+    assert "conseiller en prévention-médecin du travail" in by_check["term"]
+    rules = {rule.id: rule for rule in load_checks().rules}
+    assert by_check["few_levels"] == rules["few_levels"].message["fr"]
+
+
+def test_the_french_document_names_its_own_management_without_a_warning(schema):
+    given = answers(30, profile__management="la direction", procedure__end_guidance_by="la direction, après avis de l'équipe")
+    assert checks_of(schema, given, lang="fr") == []
+    assert checks_of(schema, given, lang="nl") == []  # the role words count in either language
+    given["profile"]["management"] = "de directie"
+    assert checks_of(schema, given, lang="fr") == []
+
+
+@pytest.mark.parametrize("where", [("rules", 0, "message"), ("roles", 1, "message"), ("roles", 0, "word"), ("term_message",)])
+def test_a_warning_without_french_is_refused(tmp_path, where):
+    target = tmp_path / "schemas"
+    shutil.copytree(SCHEMA_DIR, target)
+    data = yaml.safe_load((target / "compliance.yaml").read_text(encoding="utf-8"))
+    node = data
+    for key in where:
+        node = node[key]
+    del node["fr"]
+    (target / "compliance.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(SchemaError, match="compliance.yaml: field " + "/".join(map(str, where)) + ": 'fr' is a required property"):
         load_checks(target)
 
 
