@@ -6,6 +6,7 @@ but empty is a blank that the document marks as such.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -16,6 +17,14 @@ from .validation import ContentError, capped, content_problems
 EMPTY = (None, "", [], {})
 # Top-level key: the "element.question" answers the drafter chose to leave blank (the document prints nothing there).
 BLANK_KEY = "_blank"
+# Top-level key: the drafter's translations of typed answers, language -> key -> text. A key names a text question
+# ("element.question") or a text field of a group row ("element.question.row.field", the row counted from 0).
+TRANSLATIONS_KEY = "_translations"
+# Top-level key kept by the wizard beside each translation: language -> key -> short hash of the answer it translated.
+TRANSLATION_SOURCES_KEY = "_translation_sources"
+LANGUAGES = ("nl", "fr")
+LANGUAGE_QUESTION = "profile.document_language"
+SPACES = re.compile(r"\s+")
 
 
 class AnswersError(ContentError):
@@ -37,8 +46,31 @@ def answers_json_schema(schema: Schema) -> dict:
             for element in schema.elements
         }
         | {BLANK_KEY: {"type": "array", "uniqueItems": True, "maxItems": 200,
-                       "items": {"type": "string", "pattern": r"^[a-z][a-z_]*\.[a-z][a-z0-9_]*$"}}},
+                       "items": {"type": "string", "pattern": r"^[a-z][a-z_]*\.[a-z][a-z0-9_]*$"}},
+           TRANSLATIONS_KEY: _per_language(_translatable_keys(schema)),
+           TRANSLATION_SOURCES_KEY: _per_language(_translatable_keys(schema, {"type": "string", "pattern": "^[0-9a-f]{16}$"}))},
     }
+
+
+def _per_language(keys: dict) -> dict:
+    """An object with one entry per document language, each holding ``keys``."""
+    return {"type": "object", "additionalProperties": False, "properties": dict.fromkeys(LANGUAGES, keys)}
+
+
+def _translatable_keys(schema: Schema, value: dict | None = None) -> dict:
+    """The keys a translation may have (text answers and text fields of group rows), each with ``value`` or the
+    answer's own rule (a translation may be as long as the answer it translates)."""
+    properties, patterns = {}, {}
+    for element in schema.elements:
+        for question in element.questions:
+            ref = f"{element.key}.{question.id}"
+            if question.translatable:
+                properties[ref] = value or {"type": "string", "maxLength": question.length_limit}
+            for field in question.fields if question.type == "group" else ():
+                if field.translatable:
+                    pattern = rf"^{re.escape(ref)}\.(0|[1-9][0-9]?)\.{re.escape(field.id)}$"
+                    patterns[pattern] = value or {"type": "string", "maxLength": field.length_limit}
+    return {"type": "object", "additionalProperties": False, "properties": properties, "patternProperties": patterns}
 
 
 def _value_schema(question: Question) -> dict:
@@ -75,17 +107,115 @@ def _value_schema(question: Question) -> dict:
 def validate_answers(schema: Schema, answers: Any) -> None:
     """Raise AnswersError naming every field that does not fit ``schema`` or the rules for all content."""
     problems = content_problems(answers, answers_json_schema(schema))
+    if not problems:
+        problems = _missing_rows(schema, answers)
     if problems:
         raise AnswersError(capped(problems))
 
 
+def _missing_rows(schema: Schema, answers: dict) -> list[str]:
+    """Translations (and their source hashes) of group rows that do not exist."""
+    problems = []
+    for name in (TRANSLATIONS_KEY, TRANSLATION_SOURCES_KEY):
+        for lang, entries in (answers.get(name) or {}).items():
+            for key in entries:
+                element_key, question_id, *row = key.split(".")
+                if row and int(row[0]) >= len(value(schema, answers, f"{element_key}.{question_id}") or ()):
+                    problems.append(f"{name}/{lang}/{key}: rij {int(row[0]) + 1} bestaat niet")
+    return problems
+
+
+def answers_language(schema: Schema, answers: dict) -> str:
+    """The language the drafter types the answers in (profile.document_language): Dutch unless French is chosen."""
+    try:
+        chosen = value(schema, answers, LANGUAGE_QUESTION)
+    except KeyError:  # a schema without the question
+        chosen = None
+    return chosen if chosen in LANGUAGES else LANGUAGES[0]
+
+
 def value(schema: Schema, answers: dict, ref: str, lang: str = "nl") -> Any:
-    """The effective answer to ``element.question``: the answer given, else the default."""
+    """The effective answer to ``element.question`` in ``lang``: the answer given, else the default.
+
+    An answer equal to the default wording (white space folded) is the default and comes out in ``lang``; for a
+    group, each text cell equal to the same field of a default row is that row's wording in ``lang``.
+    """
     element_key, _, question_id = ref.partition(".")
     given = answers.get(element_key, {})
-    if question_id in given:
-        return given[question_id]
-    return schema.question(ref).default_value(lang)
+    question = schema.question(ref)
+    if question_id not in given:
+        return question.default_value(lang)
+    answer = given[question_id]
+    if not isinstance(question.default, (dict, list)) or is_empty(answer):
+        return answer
+    if question.type == "group":
+        return _default_cells(question, answer, lang, answers_language(schema, answers))
+    if isinstance(answer, str) and any(_folded(answer) == _folded(question.default_value(other))
+                                       for other in (answers_language(schema, answers), *LANGUAGES)):
+        return question.default_value(lang)
+    return answer
+
+
+def _default_cells(question: Question, rows: list, lang: str, source: str) -> list:
+    """Group rows with every text cell that is default wording (in any language) in ``lang``."""
+    wording: dict[tuple[str, str], str] = {}
+    target = question.default_value(lang) or ()
+    for other in dict.fromkeys((source, *LANGUAGES)):
+        for default_row, row in zip(question.default_value(other) or (), target):
+            for field in question.fields:
+                if isinstance(default_row.get(field.id), str) and isinstance(row.get(field.id), str):
+                    wording.setdefault((field.id, _folded(default_row[field.id])), row[field.id])
+    if not wording:
+        return rows
+    return [
+        {key: wording.get((key, _folded(cell)), cell) if isinstance(cell, str) else cell for key, cell in row.items()}
+        if isinstance(row, dict) else row
+        for row in rows
+    ]
+
+
+def _folded(answer: Any) -> Any:
+    return SPACES.sub(" ", answer).strip() if isinstance(answer, str) else answer
+
+
+def translation(answers: dict, key: str, lang: str) -> str:
+    """The drafter's translation into ``lang`` of the answer ``key`` ("" when there is none)."""
+    found = ((answers.get(TRANSLATIONS_KEY) or {}).get(lang) or {}).get(key)
+    return found.strip() if isinstance(found, str) else ""
+
+
+def localised(schema: Schema, answers: dict, ref: str, lang: str) -> tuple[Any, dict[str, str]]:
+    """The answer to ``ref`` for a document in ``lang``, and the texts in it typed in the other language only.
+
+    Default wording comes out in ``lang`` (it is ours: a translation of it is not needed), a translation replaces
+    the typed answer it translates; every other typed text answer (not ``translate: false``) is still in the
+    answers' language: its translation key maps to the text as typed, and it stays in the answer as typed.
+    """
+    answer = value(schema, answers, ref, lang)
+    source = answers_language(schema, answers)
+    question = schema.question(ref)
+    if lang == source or is_empty(answer):
+        return answer, {}
+    if question.type != "group":
+        if not question.translatable or not isinstance(answer, str) or answer == question.default_value(lang):
+            return answer, {}
+        if translated := translation(answers, ref, lang):
+            return translated, {}
+        return answer, {ref: answer}
+    defaults = {(field.id, _folded(row.get(field.id))) for row in question.default_value(lang) or () for field in question.fields}
+    rows, foreign = [], {}
+    for index, row in enumerate(answer):
+        row = dict(row)
+        for field in question.fields:
+            cell, key = row.get(field.id), f"{ref}.{index}.{field.id}"
+            if not field.translatable or not isinstance(cell, str) or is_empty(cell) or (field.id, _folded(cell)) in defaults:
+                continue
+            if translated := translation(answers, key, lang):
+                row[field.id] = translated
+            else:
+                foreign[key] = cell
+        rows.append(row)
+    return rows, foreign
 
 
 def is_empty(answer: Any) -> bool:

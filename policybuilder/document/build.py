@@ -7,10 +7,10 @@ from datetime import date
 from typing import Any
 
 from .. import compliance
-from ..answers import BLANK_KEY, answer_text, applies, format_date, is_empty, value
+from ..answers import BLANK_KEY, answer_text, answers_language, applies, format_date, is_empty, localised
 from ..schema import FACTS, PLACEHOLDER, Clause, Question, Schema, text, unknown_fact
 from .errors import TemplateError
-from .facts import FACT_NAMES, FROM_ANSWERS, TAILORED, Facts, derive_facts
+from .facts import FACT_NAMES, FROM_ANSWERS, MARKED, TAILORED, Facts, derive_facts
 from .model import (
     BulletList,
     ControlBlock,
@@ -18,6 +18,7 @@ from .model import (
     DocumentMeta,
     Heading,
     Inline,
+    LanguageNote,
     NoteBox,
     NumberedList,
     Paragraph,
@@ -28,6 +29,7 @@ from .model import (
 )
 from .texts import Block, DocumentTexts, Part, load_texts
 
+WHOLE = re.compile(r"\s*(\*{0,2})\{[a-z][a-z_]*\.[a-z][a-z0-9_]*\}\1\s*")  # wording that is one placeholder alone
 EMPHASIS = re.compile(r"\*\*(?P<bold>.+?)\*\*|\*(?P<italic>[^*\s][^*]*?)\*")
 SENTENCE_END = re.compile(r"(^|[.!?:]\s*\n|[.!?])\s*$")
 KEEP_CASE = frozenset({"profile.name"})  # names are printed as typed, also at the start of a sentence
@@ -53,8 +55,24 @@ def open_placeholders(schema: Schema, answers: dict, lang: str = "nl") -> list[t
 
 
 class _Builder:
+    """Builds the document's blocks; answers typed in the other language only are never put inside a sentence.
+
+    Such an answer (see answers.localised) shows as its blank name in italics with a note number, and a
+    LanguageNote after the block quotes it, tagged with its language; numbers restart in each section and an
+    answer keeps its number within a section (its note follows the first block that uses it). Where the
+    wording is the answer alone there is no sentence to protect: a paragraph or note box of it becomes the
+    LanguageNote itself, a table cell shows it as typed (tagged, with the table's one note number: the note
+    after the table says which cells are in the other language) and a control-block value shows it as typed
+    with "(only in Dutch)".
+    """
+
     def __init__(self, schema: Schema, answers: dict, lang: str, texts: DocumentTexts, meta: DocumentMeta):
         self.schema, self.answers, self.lang, self.texts = schema, answers, lang, texts
+        self.source = answers_language(schema, answers)  # the language the answers were typed in
+        self.whole = False  # the wording being filled is one placeholder alone
+        self.notes: list[tuple[int, LanguageNote]] = []  # the notes for the block being built
+        self.numbers: dict[str, int] = {}  # answer key -> its note number in the current section
+        self.counter = 0  # the last note number in the current section
         self.labels = {key: text(wording, lang) for key, wording in texts.labels.items()}
         self.facts: Facts = derive_facts(answers, lang, schema, texts)
         self.left_blank = frozenset(answers.get(BLANK_KEY) or ())
@@ -64,7 +82,7 @@ class _Builder:
     # -- the whole document ------------------------------------------------------------
     def document(self, meta: DocumentMeta) -> Document:
         if not meta.organisation.strip():
-            meta = dataclasses.replace(meta, organisation=plain(self.fill({"nl": "{profile.name}"})))
+            meta = dataclasses.replace(meta, organisation=plain(self.fill({"nl": "{profile.name}"}, whole=True)))
         title = meta.title or text(self.texts.title, self.lang)
         meta = dataclasses.replace(meta, title=title)
         sections = [self.intro(), *self.chapters(), *self.annexes()]
@@ -118,7 +136,12 @@ class _Builder:
     def from_answers(self, key: str, blank: str) -> Inline:
         """A control-block value taken from the answers as document.yaml says, else a placeholder."""
         wording = self.texts.control.get(key)
-        return self.fill(wording) if wording else self.blank(blank)
+        if not wording:
+            return self.blank(blank)
+        runs = self.fill(wording, whole=True)
+        if _quoted(runs) is not None:
+            runs += (Run(f" {self.labels['in_other_language']}", italic=True),)
+        return runs
 
     def consultation(self, meta: DocumentMeta) -> Inline:
         """"het CPBW op 25/11/2026: gunstig." composed from the body (facts), the date and the approver's note."""
@@ -131,7 +154,8 @@ class _Builder:
 
     def intro(self) -> Section:
         profile = self.schema.element("profile")
-        blocks = [Paragraph(self.fill(profile.intro))] if profile.intro else []
+        self.start_section()
+        blocks = self.with_notes(Paragraph(self.fill(profile.intro))) if profile.intro else []
         blocks += self.clause_blocks(profile.clauses, "intro")
         blocks += self.clause_blocks(self.texts.intro.blocks, "intro-text")
         return Section("intro", text(self.texts.intro.title, self.lang), tuple(blocks), kind="intro")
@@ -141,7 +165,8 @@ class _Builder:
         for element in self.schema.elements:
             if element.key == "profile":
                 continue
-            blocks = [Paragraph(self.fill(element.intro))] if element.intro else []
+            self.start_section()
+            blocks = self.with_notes(Paragraph(self.fill(element.intro))) if element.intro else []
             blocks += self.clause_blocks(element.clauses, element.key)
             sections.append(Section(f"ch-{element.key}", text(element.title, self.lang), tuple(blocks)))
         return sections
@@ -151,6 +176,7 @@ class _Builder:
 
     def annex(self, number: int, part: Part) -> Section:
         title = f"{self.labels['annex']} {number}. {text(part.title, self.lang)}"
+        self.start_section()
         blocks = self.clause_blocks(part.blocks, part.id)
         return Section(f"annex-{part.id}", title, tuple(blocks), kind="annex", keep_on_one_page=part.one_page)
 
@@ -162,22 +188,64 @@ class _Builder:
                 continue
             if clause.heading:
                 blocks.append(Heading(2, plain(self.fill(clause.heading)), f"{prefix}-{number}"))
-            blocks.append(self.clause_block(clause))
+            blocks += self.with_notes(self.clause_block(clause))
         return blocks
 
     def clause_block(self, clause: Clause | Block):
-        if clause.kind == "paragraph":
-            return Paragraph(self.fill(clause.text))
-        if clause.kind == "note":
-            return NoteBox(self.fill(clause.text))
+        if clause.kind in ("paragraph", "note"):
+            runs = self.fill(clause.text, whole=True)
+            if (typed := _quoted(runs)) is not None:  # the answer alone, in the other language: the note is the block
+                return self.quote_note(0, typed)
+            return Paragraph(runs) if clause.kind == "paragraph" else NoteBox(runs)
         if clause.kind in ("bullets", "numbered"):
             items = tuple(self.fill(item) for item in clause.items)
             return BulletList(items) if clause.kind == "bullets" else NumberedList(items)
         if isinstance(clause, Block) and not clause.source:
-            rows = tuple(tuple(self.fill(cell) if cell else () for cell in row) for row in clause.rows)
+            rows = tuple(tuple(self.fill(cell, whole=True) if cell else () for cell in row) for row in clause.rows)
             headers = tuple(text(column, self.lang) for column in clause.columns)
-            return Table(headers, rows, clause.widths, form=clause.form)
+            return Table(headers, self.marked_cells(rows), clause.widths, form=clause.form)
         return self.group_table(clause)
+
+    # -- answers typed in the other language only ------------------------------------------
+    def start_section(self) -> None:
+        """Note numbers start again at 1 in each section."""
+        self.numbers, self.counter = {}, 0
+
+    def with_notes(self, block) -> list:
+        """``block`` followed by the notes on the answers it shows in the other language, in number order."""
+        notes = [note for _, note in sorted(self.notes, key=lambda item: item[0])]
+        self.notes = []
+        return [block, *notes]
+
+    def foreign_runs(self, key: str, name: str, typed: str, alone: bool) -> Inline:
+        """An answer typed in the other language only: as typed where it stands ``alone``, else its blank name and a note number."""
+        if alone:
+            return (Run(typed, lang=self.source),)
+        number = self.numbers.get(key)
+        if number is None:
+            self.counter += 1
+            number = self.numbers[key] = self.counter
+            self.notes.append((number, self.quote_note(number, typed)))
+        return (Run(name, italic=True), Run(str(number), superscript=True))
+
+    def quote_note(self, number: int, typed: str) -> LanguageNote:
+        """"Answer given in Dutch only: “…”", the quote tagged with its language (numbered unless 0)."""
+        before, _, after = self.labels["answer_other_language"].partition("{answer}")
+        return self.note(number, (Run(before), Run(typed, lang=self.source), Run(after)))
+
+    def note(self, number: int, runs: Inline) -> LanguageNote:
+        mark = (Run(str(number), superscript=True), Run(" ")) if number else ()
+        return LanguageNote(tuple(run for run in (*mark, *runs) if run.text))
+
+    def marked_cells(self, rows: tuple[tuple[Inline, ...], ...]) -> tuple[tuple[Inline, ...], ...]:
+        """Cells holding an answer as typed in the other language get the table's note number; the note says so."""
+        if not any(run.lang for row in rows for cell in row for run in cell):
+            return rows
+        self.counter += 1
+        number = self.counter
+        self.notes.append((number, self.note(number, (Run(self.labels["cells_other_language"]),))))
+        mark = Run(str(number), superscript=True)
+        return tuple(tuple((*cell, mark) if any(run.lang for run in cell) else cell for cell in row) for row in rows)
 
     def group_table(self, clause: Clause | Block) -> Table:
         """The rows of the group ``clause.source``, one column per field (or per listed field)."""
@@ -191,9 +259,10 @@ class _Builder:
             raise TemplateError(f"table source {clause.source}: no field {unknown[0]!r}")
         fields = [by_id[name] for name in wanted]
         headers = tuple(text(f.label, self.lang) for f in fields)
-        answer = value(self.schema, self.answers, clause.source, self.lang) or ()
-        rows = [row for row in answer if not all(is_empty(row.get(f.id)) for f in fields)]
-        rows = [row for row in rows if not self.absent_role_only(row, fields)]
+        answer, foreign = localised(self.schema, self.answers, clause.source, self.lang)
+        numbered = [(index, row) for index, row in enumerate(answer or ()) if not all(is_empty(row.get(f.id)) for f in fields)]
+        numbered = [(index, row) for index, row in numbered if not self.absent_role_only(row, fields)]
+        rows = [row for _, row in numbered]
         widths = getattr(clause, "widths", ())
         if not rows:
             return Table(headers, (tuple(self.blank(self.blank_name(f), clause.source, text(group.label, self.lang)) for f in fields),), widths)
@@ -203,8 +272,12 @@ class _Builder:
             widths = tuple(widths[n] for n in kept)
         fields = [fields[n] for n in kept]
         headers = tuple(headers[n] for n in kept)
-        cells = tuple(tuple(self.cell_runs(f, row.get(f.id), clause.source, text(group.label, self.lang)) for f in fields) for row in rows)
-        return Table(headers, cells, widths)
+        label = text(group.label, self.lang)
+        cells = tuple(
+            tuple(self.cell_runs(f, row.get(f.id), clause.source, label, f"{clause.source}.{index}.{f.id}" in foreign) for f in fields)
+            for index, row in numbered
+        )
+        return Table(headers, self.marked_cells(cells), widths)
 
     def absent_role_only(self, row: dict, fields) -> bool:
         """A default row naming a role the organisation does not have, with nothing else filled in."""
@@ -217,17 +290,23 @@ class _Builder:
                   or (fact == "management" and word not in self.facts.management.lower())]
         return any(word in role for word in absent)
 
-    def cell_runs(self, field: Question, answer: Any, source: str, group_label: str) -> Inline:
-        """A group cell: the answer, nothing for an empty optional field, a placeholder for a missing required one."""
+    def cell_runs(self, field: Question, answer: Any, source: str, group_label: str, foreign: bool = False) -> Inline:
+        """A group cell: the answer (tagged when typed in the other language only), nothing for an empty optional
+        field, a placeholder for a missing required one."""
         shown = answer_text(field, answer, self.lang)
         if shown:
-            return (Run(shown),)
+            return (Run(shown, lang=self.source if foreign else ""),)
         return self.blank(self.blank_name(field), source, group_label) if field.required else ()
 
     # -- wording and answers -------------------------------------------------------------
-    def fill(self, wording: dict[str, str] | None) -> Inline:
-        """Wording in the document's language with emphasis applied and placeholders filled."""
+    def fill(self, wording: dict[str, str] | None, whole: bool = False) -> Inline:
+        """Wording in the document's language with emphasis applied and placeholders filled.
+
+        ``whole``: where the wording is one placeholder alone, an answer typed in the other language only comes
+        back as typed (a run tagged with its language) for the caller to present; elsewhere it never enters a sentence.
+        """
         source = text(wording, self.lang)
+        self.whole = whole and WHOLE.fullmatch(source) is not None
         runs: list[Run] = []
         position = 0
         for match in EMPHASIS.finditer(source):
@@ -238,6 +317,7 @@ class _Builder:
                 runs += self.placeholders(match["italic"], runs, italic=True)
             position = match.end()
         runs += self.placeholders(source[position:], runs)
+        self.whole = False
         return tuple(run for run in runs if run.text)
 
     def placeholders(self, source: str, before: list[Run], bold: bool = False, italic: bool = False) -> list[Run]:
@@ -252,7 +332,7 @@ class _Builder:
                 filled = (dataclasses.replace(filled[0], text=_capitalise(filled[0].text)), *filled[1:])
             if filled and runs and self.lang == "fr":
                 runs[-1], filled = _contract_fr(runs[-1], filled)
-            runs += [dataclasses.replace(r, bold=bold, italic=italic) for r in filled]
+            runs += [dataclasses.replace(r, bold=bold or r.bold, italic=italic or r.italic) for r in filled]
             position = match.end()
         if position < len(source):
             runs.append(Run(source[position:], bold, italic))
@@ -266,16 +346,31 @@ class _Builder:
                 raise TemplateError(f"placeholder {{{ref}}}: there is no fact {name}")
             if name in self.facts.missing:
                 return self.blank(self.facts.missing[name], FACT_SOURCES.get(name, ref))
-            return (Run(self.facts.values[name]),)
+            return self.fact_runs(self.facts.values[name])
         try:
             question = self.schema.question(ref)
         except KeyError:
             raise TemplateError(f"placeholder {{{ref}}}: there is no question {ref}") from None
-        return self.answer_runs(question, value(self.schema, self.answers, ref, self.lang), ref)
+        answer, foreign = localised(self.schema, self.answers, ref, self.lang)
+        return self.answer_runs(question, answer, ref, ref in foreign)
 
-    def answer_runs(self, question: Question, answer: Any, ref: str) -> Inline:
+    def fact_runs(self, wording: str) -> Inline:
+        """A fact's wording; each answer in it typed in the other language only is handled by foreign_runs."""
+        parts = MARKED.split(wording)
+        alone = self.whole and len(parts) == 3 and not parts[0] and not parts[2]
+        runs: list[Run] = []
+        for index, part in enumerate(parts):
+            if index % 2:
+                runs += self.foreign_runs(part, *self.facts.foreign[part], alone=alone)
+            elif part:
+                runs.append(Run(part))
+        return tuple(runs)
+
+    def answer_runs(self, question: Question, answer: Any, ref: str, foreign: bool = False) -> Inline:
         """The answer as text, or the marked placeholder when it is missing."""
         shown = answer_text(question, answer, self.lang)
+        if shown and foreign:
+            return self.foreign_runs(ref, self.blank_name(question), shown, alone=self.whole)
         return (Run(shown),) if shown else self.blank(self.blank_name(question), ref)
 
     def blank_name(self, question: Question) -> str:
@@ -305,6 +400,11 @@ def _contract_fr(previous: Run, filled: Inline) -> tuple[Run, Inline]:
         return previous, filled
     previous = dataclasses.replace(previous, text=f"{head} {merged} " if head else f"{merged} ")
     return previous, (dataclasses.replace(filled[0], text=rest), *filled[1:])
+
+
+def _quoted(runs: Inline) -> str | None:
+    """The text of ``runs`` when they are one answer as typed in the other language, else None."""
+    return runs[0].text if len(runs) == 1 and runs[0].lang else None
 
 
 def ref_of(match: re.Match) -> str:

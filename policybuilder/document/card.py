@@ -23,8 +23,9 @@ def build_staff_card(
         raise TemplateError("document.yaml: there is no staff_card section")
     builder = _Builder(schema, answers, lang, texts, meta)
     title = text(texts.staff_card.title, lang)
-    organisation = meta.organisation or plain(builder.fill({"nl": "{profile.name}"}))
+    organisation = meta.organisation or plain(builder.fill({"nl": "{profile.name}"}, whole=True))
     meta = dataclasses.replace(meta, organisation=organisation, title=title)
+    builder.start_section()
     blocks = tuple(builder.clause_blocks(texts.staff_card.blocks, "card"))
     return Document(
         lang=lang,

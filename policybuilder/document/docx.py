@@ -22,7 +22,7 @@ from lxml import etree
 from .errors import RenderError
 from .html import image_type
 from .layout import CARD_SIZES, column_widths, estimate_pages, keep_numbers_together
-from .model import BulletList, Document, Figure, Heading, Inline, NoteBox, NumberedList, Paragraph, Style, Table
+from .model import BulletList, Document, Figure, Heading, Inline, LanguageNote, NoteBox, NumberedList, Paragraph, Style, Table
 
 TEXT_WIDTH_CM = 17.0  # A4 (21 cm) minus 2 cm margins
 CARD_TEXT_WIDTH_CM = 18.0  # the staff card's narrower margins
@@ -30,6 +30,7 @@ CARD_TEXT_WIDTH_CM = 18.0  # the staff card's narrower margins
 DRAFT_RED = RGBColor(0xB0, 0x00, 0x20)
 TABLE_STYLE = "Table Grid"
 NOTE_STYLE = "Kader"
+LANGUAGE_NOTE_STYLE = "Taalnoot"  # an answer given in the other language only, quoted after its block
 CELL_STYLE = "Tabeltekst"
 #: docProps/app.xml: the application that wrote the file, and no page or word counts it never made.
 APP_XML = (
@@ -123,6 +124,12 @@ class _WordWriter:
         cell.font.size = Pt(9.5 * scale)
         cell.paragraph_format.space_after = Pt(0)
         self.style_ids[CELL_STYLE] = cell.style_id
+        language_note = styles.add_style(LANGUAGE_NOTE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+        language_note.base_style = styles["Normal"]
+        language_note.font.size = Pt(9.25 * scale)
+        language_note.paragraph_format.left_indent = Cm(0.3)
+        _set(_set(language_note.element.get_or_add_pPr(), "w:pBdr", {}), "w:left", {"w:val": "single", "w:sz": "4", "w:space": "6", "w:color": "9AA5B1"})
+        self.style_ids[LANGUAGE_NOTE_STYLE] = language_note.style_id
 
     def setup_page(self) -> None:
         section = self.word.sections[0]
@@ -327,6 +334,8 @@ class _WordWriter:
             _text_run(self.p(f"Heading {block.level}"), block.text)
         elif isinstance(block, Paragraph):
             _inline(self.p(keep=keep_together), block.runs)
+        elif isinstance(block, LanguageNote):
+            _inline(self.p(LANGUAGE_NOTE_STYLE, keep=keep_together), block.runs)
         elif isinstance(block, NoteBox):
             paragraph = self.p(NOTE_STYLE)
             if block.title:
@@ -432,6 +441,7 @@ _W_P, _W_PPR, _W_PSTYLE, _W_KEEP_NEXT, _W_PAGE_BREAK_BEFORE = (qn(t) for t in ("
 _W_NUMPR, _W_ILVL, _W_NUMID = qn("w:numPr"), qn("w:ilvl"), qn("w:numId")
 _W_R, _W_RPR, _W_T, _W_BR, _W_TAB = (qn(t) for t in ("w:r", "w:rPr", "w:t", "w:br", "w:tab"))
 _W_B, _W_I, _W_COLOR, _W_HIGHLIGHT = qn("w:b"), qn("w:i"), qn("w:color"), qn("w:highlight")
+_W_VERT_ALIGN, _W_LANG = qn("w:vertAlign"), qn("w:lang")
 _W_TBL, _W_TBLPR, _W_TBLSTYLE, _W_TBLW, _W_TBLLOOK = (qn(t) for t in ("w:tbl", "w:tblPr", "w:tblStyle", "w:tblW", "w:tblLook"))
 _W_TBLGRID, _W_GRIDCOL, _W_TR, _W_TRPR, _W_TC, _W_TCPR, _W_TCW = (qn(t) for t in ("w:tblGrid", "w:gridCol", "w:tr", "w:trPr", "w:tc", "w:tcPr", "w:tcW"))
 _W_CANT_SPLIT, _W_TR_HEIGHT, _W_TBL_HEADER, _W_SHD = qn("w:cantSplit"), qn("w:trHeight"), qn("w:tblHeader"), qn("w:shd")
@@ -444,15 +454,18 @@ _TABLE_LOOK = tuple((qn(f"w:{name}"), value) for name, value in (
 _el = oxml_parser.makeelement  # python-docx's element classes, so its API still works on these
 
 
-def _text_run(paragraph, text: str, bold: bool = False, italic: bool = False, highlight: bool = False, colour: str | None = None):
+def _text_run(
+    paragraph, text: str, bold: bool = False, italic: bool = False, highlight: bool = False, colour: str | None = None,
+    superscript: bool = False, lang: str = "",
+):
     """Append a run with ``text`` to the <w:p> ``paragraph``: what python-docx's ``add_run(text)`` writes
     (tabs as <w:tab/>, line breaks as <w:br/>, xml:space="preserve" where spaces would be lost), with the
-    spaces inside phone numbers non-breaking."""
+    spaces inside phone numbers non-breaking; ``lang`` tags text in another language than the document's."""
     run = etree.SubElement(paragraph, _W_R)
     text = keep_numbers_together(text)
-    if bold or italic or highlight or colour:
-        rpr = etree.SubElement(run, _W_RPR)  # children in the schema's order: b, i, color, highlight
-        if bold:
+    if bold or italic or highlight or colour or superscript or lang:
+        rpr = etree.SubElement(run, _W_RPR)  # children in the schema's order: b, i, color, highlight, vertAlign, lang
+        if bold or superscript:
             etree.SubElement(rpr, _W_B)
         if italic:
             etree.SubElement(rpr, _W_I)
@@ -460,6 +473,10 @@ def _text_run(paragraph, text: str, bold: bool = False, italic: bool = False, hi
             etree.SubElement(rpr, _W_COLOR).set(_W_VAL, colour)
         if highlight:
             etree.SubElement(rpr, _W_HIGHLIGHT).set(_W_VAL, "yellow")
+        if superscript:
+            etree.SubElement(rpr, _W_VERT_ALIGN).set(_W_VAL, "superscript")
+        if lang:
+            etree.SubElement(rpr, _W_LANG).set(_W_VAL, f"{lang}-BE")
     if "\t" in text or "\n" in text or "\r" in text:
         for index, piece in enumerate(_BREAKS.split(text)):
             if index % 2:
@@ -480,7 +497,7 @@ def _t(run, text: str) -> None:
 
 def _inline(paragraph, runs: Inline):
     for item in runs:
-        _text_run(paragraph, item.text, item.bold, item.italic, item.placeholder)
+        _text_run(paragraph, item.text, item.bold, item.italic, item.placeholder, superscript=item.superscript, lang=item.lang)
     return paragraph
 
 

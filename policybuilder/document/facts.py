@@ -51,13 +51,19 @@ Forms
 
 Legal frame
 - ``law_date``            the date the legal frame was last checked (schemas/document.yaml law_date), dd/mm/yyyy
+
+An answer typed in the other language only (a document in French of answers typed in Dutch, without a
+translation) never becomes part of a fact's wording: the fact holds a mark ``\x00key\x00`` in its place
+(validation refuses U+0000 in answers) and ``Facts.foreign`` gives the key's blank name and the text as typed;
+the builder shows the blank name with a note number there. ``facts.<name>`` as an attribute is the plain text,
+with the typed answer in place of each mark.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from ..answers import answer_text, format_date, is_empty, value
+from ..answers import answer_text, format_date, is_empty, localised, value
 from ..schema import Schema, load_schema, text
 from .texts import DocumentTexts, load_texts
 
@@ -94,12 +100,22 @@ TAILORED = {
     "support_talk_by": "recovery.support_talk_by",
     "end_guidance_by": "procedure.end_guidance_by",
 }
-SPACES = re.compile(r"\s+")
+MARK = "\x00"
+MARKED = re.compile(f"{MARK}([^{MARK}]+){MARK}")
+
+
+def marked(key: str) -> str:
+    """The mark that stands for the answer ``key`` typed in the other language only."""
+    return f"{MARK}{key}{MARK}"
 
 
 @dataclass(frozen=True)
 class Facts:
-    """Every fact as text; ``missing`` maps a fact without an answer to the label of its blank."""
+    """Every fact as text; ``missing`` maps a fact without an answer to the label of its blank.
+
+    ``values`` may hold marks of answers typed in the other language only; ``foreign`` maps each mark's key
+    to (blank name, text as typed).
+    """
 
     lang: str
     values: dict[str, str]
@@ -107,12 +123,15 @@ class Facts:
     levels: tuple[str, ...] = ()
     has_vertrouwenspersoon: bool = True
     sites: tuple[dict[str, str], ...] = ()
+    foreign: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> str:
+        """The fact ``name`` as plain text (a typed answer in place of its mark)."""
         try:
-            return self.__dict__["values"][name]
+            wording = self.__dict__["values"][name]
         except KeyError:
             raise AttributeError(name) from None
+        return MARKED.sub(lambda match: self.__dict__["foreign"][match[1]][1], wording)
 
 
 @lru_cache(maxsize=1)
@@ -131,14 +150,23 @@ class _Deriver:
         self.phrases, self.law_date = texts.phrases, texts.law_date
         self.values: dict[str, str] = {}
         self.missing: dict[str, str] = {}
+        self.foreign: dict[str, tuple[str, str]] = {}
 
     def phrase(self, key: str, **slots: str) -> str:
         wording = self.phrases[key]
         return text(wording, self.lang).format(**slots)
 
     def answer(self, ref: str) -> str:
+        """The answer as text in the document's language, or the mark of an answer typed in the other one only."""
         question = self.schema.question(ref)
-        return answer_text(question, value(self.schema, self.answers, ref, self.lang), self.lang)
+        answer, foreign = localised(self.schema, self.answers, ref, self.lang)
+        if ref in foreign:
+            return self.mark(ref, self.blank_of(ref), answer_text(question, answer, self.lang))
+        return answer_text(question, answer, self.lang)
+
+    def mark(self, key: str, name: str, typed: str) -> str:
+        self.foreign[key] = (name, typed)
+        return marked(key)
 
     def blank_of(self, ref: str) -> str:
         question = self.schema.question(ref)
@@ -192,14 +220,13 @@ class _Deriver:
         self.level_facts(levels)
         v["form"] = self.phrase("form")
         v["law_date"] = format_date(self.law_date)
-        return Facts(self.lang, dict(v), dict(self.missing), levels, has_vp, self.sites())
+        plain_levels = tuple(MARKED.sub(lambda match: self.foreign[match[1]][1], level) for level in levels)
+        return Facts(self.lang, dict(v), dict(self.missing), plain_levels, has_vp, self.sites(), dict(self.foreign))
 
     def tailored(self, ref: str, wording: str) -> str:
-        """The answer, or ``wording`` while the answer is absent or still the default wording."""
-        element_key, _, question_id = ref.partition(".")
-        given = self.answers.get(element_key, {}).get(question_id)
+        """The answer, or ``wording`` while the answer is absent or still the default wording (in either language)."""
         default = self.schema.question(ref).default_value(self.lang)
-        if given is None or (isinstance(given, str) and isinstance(default, str) and _same(given, default)):
+        if isinstance(default, str) and value(self.schema, self.answers, ref, self.lang) == default:
             return wording
         return self.answer(ref)
 
@@ -215,8 +242,13 @@ class _Deriver:
         return ""
 
     def levels(self) -> tuple[str, ...]:
-        rows = value(self.schema, self.answers, "procedure.severity_levels", self.lang) or ()
-        return tuple(str(row.get("level", "")).strip() for row in rows if not is_empty(row.get("level")))
+        ref = "procedure.severity_levels"
+        rows, foreign = localised(self.schema, self.answers, ref, self.lang)
+        name = next(text(f.label, self.lang).lower() for f in self.schema.question(ref).fields if f.id == "level")
+        return tuple(
+            self.mark(key, name, row["level"].strip()) if (key := f"{ref}.{index}.level") in foreign else str(row["level"]).strip()
+            for index, row in enumerate(rows or ()) if not is_empty(row.get("level"))
+        )
 
     def level_facts(self, levels: tuple[str, ...]) -> None:
         names = ("level_first", "level_second", "level_high", "level_top")
@@ -233,8 +265,4 @@ class _Deriver:
     def sites(self) -> tuple[dict[str, str], ...]:
         rows = value(self.schema, self.answers, "contacts.site_contacts", self.lang) or ()
         return tuple({k: str(v).strip() for k, v in row.items() if not is_empty(v)} for row in rows if any(not is_empty(v) for v in row.values()))
-
-
-def _same(given: str, default: str) -> bool:
-    return SPACES.sub(" ", given).strip() == SPACES.sub(" ", default).strip()
 

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .model import BulletList, Document, Heading, NoteBox, NumberedList, Paragraph, Table, plain
+from .model import BulletList, Document, Heading, LanguageNote, NoteBox, NumberedList, Paragraph, Table, plain
 
 NBSP = "\u00a0"
 #: A Belgian phone number as people write it: 015 28 44 12, 0471 23 45 67, +32 15 28 44 12, 015/28.44.12.
@@ -141,7 +141,7 @@ def _text_height(text: str, width_pt: float, size: float = 10.5) -> float:
 def _block_height(block) -> float:
     if isinstance(block, Heading):
         return 10 + (13.5 if block.level == 2 else 11.5) * LINE
-    if isinstance(block, (Paragraph, NoteBox)):
+    if isinstance(block, (Paragraph, NoteBox, LanguageNote)):
         return _text_height(plain(block.runs), TEXT_WIDTH_PT) + 6
     if isinstance(block, (BulletList, NumberedList)):
         return sum(_text_height(plain(item), TEXT_WIDTH_PT - 18) + 6 for item in block.items)

@@ -19,12 +19,18 @@ FONT_NAME = re.compile(r"^[A-Za-z0-9 \-]{1,60}$")
 
 @dataclass(frozen=True)
 class Run:
-    """A piece of text with one emphasis; ``placeholder`` marks a missing answer."""
+    """A piece of text with one emphasis; ``placeholder`` marks a missing answer.
+
+    ``lang`` names the language of an answer quoted as typed when it is not the document's ("nl" in a French
+    document); ``superscript`` is a note number.
+    """
 
     text: str
     bold: bool = False
     italic: bool = False
     placeholder: bool = False
+    lang: str = ""
+    superscript: bool = False
 
 
 Inline = tuple[Run, ...]
@@ -74,6 +80,13 @@ class NoteBox:
 
 
 @dataclass(frozen=True)
+class LanguageNote:
+    """After a paragraph, list or table: an answer given in the other language only, quoted as typed."""
+
+    runs: Inline
+
+
+@dataclass(frozen=True)
 class Figure:
     image: bytes
     alt: str
@@ -88,7 +101,7 @@ class ControlBlock:
     rows: tuple[tuple[str, Inline], ...]
 
 
-Block = Union[Heading, Paragraph, BulletList, NumberedList, Table, NoteBox, Figure, ControlBlock]
+Block = Union[Heading, Paragraph, BulletList, NumberedList, Table, NoteBox, LanguageNote, Figure, ControlBlock]
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pikepdf
+import pydyf
 
 from weasyprint import CSS, HTML
 from weasyprint import html as weasyprint_html
+from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -35,6 +37,28 @@ STYLESHEET = ASSETS / "document.css"
 ALLOWED_FILES = {STYLESHEET: "text/css", **{font: "font/ttf" for font in (ASSETS / "fonts").glob("*.ttf")}}
 #: Tagged PDF/UA-1 is the default. The benchmark clears this dict to measure what tags cost.
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+
+
+_weasyprint_box_tree = weasyprint_tags._build_box_tree
+
+
+def _box_tree_with_lang(box, *args):
+    """WeasyPrint's structure elements for ``box``, a ``<span lang>`` given its own /Lang.
+
+    WeasyPrint 70 puts the document's language in the catalogue only; an answer quoted in the other language
+    (``<span lang="nl-BE">`` in a French document) needs a /Lang of its own for screen readers (PDF/UA-1 7.2).
+    The module's own recursion looks the function up by name, so every level of the tree passes through here.
+    """
+    box = getattr(box, "_box", box)  # an absolutely positioned box's placeholder
+    source = box.element if getattr(box, "element_tag", None) == "span" else None
+    lang = source.get("lang") if source is not None else None
+    for element in _weasyprint_box_tree(box, *args):
+        if lang and element["S"] == "/Span":
+            element["Lang"] = pydyf.String(lang)
+        yield element
+
+
+weasyprint_tags._build_box_tree = _box_tree_with_lang
 
 
 class LocalOnlyFetcher(URLFetcher):
