@@ -146,7 +146,7 @@ def test_every_warning_comes_out_in_french_for_a_french_reader(schema):
                     recovery__support_talk_by="la personne de confiance ou un collègue",
                     external_support__extra_support="le bedrijfsarts de Mensura")
     given["profile"]["management"] = "le coordinateur"
-    given["procedure"]["end_guidance_by"] = "la direction, après avis de l'équipe"
+    given["procedure"]["end_guidance_by"] = "la direction, après concertation avec l'équipe"
     found = findings(schema, given, "fr", today=date(2026, 12, 1), in_force=date(2027, 3, 1))
     assert {f.check for f in found} >= {"worker_count_missing", "consultation_cpbw_unknown", "next_review_past",
                                         "next_review_before_in_force", "few_levels", "role_vertrouwenspersoon",
@@ -161,12 +161,13 @@ def test_every_warning_comes_out_in_french_for_a_french_reader(schema):
     assert by_check["few_levels"] == rules["few_levels"].message["fr"]
 
 
-def test_the_french_document_names_its_own_management_without_a_warning(schema):
-    given = answers(30, profile__management="la direction", procedure__end_guidance_by="la direction, après avis de l'équipe")
-    assert checks_of(schema, given, lang="fr") == []
-    assert checks_of(schema, given, lang="nl") == []  # the role words count in either language
-    given["profile"]["management"] = "de directie"
-    assert checks_of(schema, given, lang="fr") == []
+def test_a_management_named_in_either_language_is_no_absent_role(schema):
+    dutch = answers(30, procedure__end_guidance_by="de directie, na overleg met het team")  # management: the default
+    assert checks_of(schema, dutch, lang="fr") == [] and checks_of(schema, dutch, lang="nl") == []
+    french = answers(30, profile__management="la direction", procedure__end_guidance_by="la direction, après concertation avec l'équipe")
+    assert checks_of(schema, french, lang="fr") == [] and checks_of(schema, french, lang="nl") == []
+    french["profile"]["management"] = "le coordinateur"
+    assert checks_of(schema, french, lang="fr") == ["role_directie"]
 
 
 @pytest.mark.parametrize("where", [("rules", 0, "message"), ("roles", 1, "message"), ("roles", 0, "word"), ("term_message",)])
