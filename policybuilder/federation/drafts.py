@@ -6,7 +6,8 @@ from typing import Any
 
 from ..answers import is_empty
 from ..schema import Question, Schema
-from ..sector import template_from_json, template_to_json
+from ..sector import TemplateError, in_language, template_from_json, template_to_json
+from ..sector.template import LANGS
 from .store import FONTS
 
 CONTACTS_TARGET = "external_support.support_list"
@@ -19,23 +20,64 @@ def new_draft(name: str, federation: str) -> dict:
 
 
 def shown_value(draft: dict, ref: str, question: Question, lang: str = "nl") -> Any:
-    """The answer the editor sees for ``ref``: the draft's default, else the product's."""
+    """The answer the editor sees for ``ref`` in ``lang``: the draft's default, else the product's.
+
+    Wording stored before French shows an empty French field.
+    """
     overlay = draft["questions"].get(ref, {})
-    return copy.deepcopy(overlay["default"]) if "default" in overlay else question.default_value(lang)
+    if "default" not in overlay:
+        return question.default_value(lang)
+    return copy.deepcopy(in_language(question, overlay["default"], lang, fallback=False))
 
 
-def question_entry(question: Question, state: str, value: Any, suggestion: str, help_text: str, old: dict) -> dict | None:
+def shown_contacts(draft: dict, group: Question, lang: str) -> list[dict]:
+    """The sector contacts in ``lang`` (French left empty where none was stored)."""
+    return in_language(group, copy.deepcopy(draft.get("contacts", [])), lang, fallback=False)
+
+
+def with_french(question: Question, data: Any, french: Any) -> Any:
+    """Form data of ``question`` with each non-empty translated text paired with the French typed for it: {nl, fr}.
+
+    ``french`` is the French form's data: a text, or rows by position (the French rows follow the Dutch ones).
+    """
+    if question.translatable:
+        return _pair(data, french)
+    if question.type != "group" or not isinstance(data, list):
+        return data
+    translated = {f.id for f in question.fields if f.translatable}
+    rows = french if isinstance(french, list) else []
+    return [{key: _pair(value, rows[n].get(key) if n < len(rows) else None) if key in translated else value for key, value in row.items()}
+            for n, row in enumerate(data)]
+
+
+def _pair(dutch: Any, french: Any) -> Any:
+    return {"nl": dutch, "fr": french or ""} if isinstance(dutch, str) and dutch.strip() else dutch
+
+
+def pair(dutch: str | None, french: str | None) -> dict[str, str]:
+    """A text typed in two fields as {nl, fr}, an empty language left out."""
+    return {lang: typed for lang, typed in (("nl", dutch or ""), ("fr", french or "")) if typed.strip()}
+
+
+def is_product(question: Question, value: Any) -> bool:
+    """True when ``value`` says in both languages what the product says."""
+    for lang in LANGS:
+        shown, product = in_language(question, value, lang), question.default_value(lang)
+        if not (shown == product or (is_empty(shown) and is_empty(product))):
+            return False
+    return True
+
+
+def question_entry(question: Question, state: str, value: Any, texts: dict[str, dict[str, str]]) -> dict | None:
     """The draft's entry for one question, holding only what differs from the product (None: nothing does).
 
-    Locked and hidden questions always keep ``value`` as their default; a French text already in ``old`` stays.
+    ``value`` holds its wording as {nl, fr}; ``texts`` are the suggestion and help, each {nl, fr} (empty ones left out).
+    Locked and hidden questions always keep ``value`` as their default.
     """
     entry: dict[str, Any] = {"state": state}
-    product = question.default_value("nl")
-    if state != "open" or not (value == product or (is_empty(value) and is_empty(product))):
+    if state != "open" or not is_product(question, value):
         entry["default"] = value
-    for key, typed in (("suggestion", suggestion), ("help", help_text)):
-        if typed.strip():
-            entry[key] = {**(old.get(key) or {}), "nl": typed}
+    entry.update((key, wording) for key, wording in texts.items() if wording)
     return entry if len(entry) > 1 or state != "open" else None
 
 
@@ -50,20 +92,35 @@ def with_questions(draft: dict, entries: dict[str, dict | None]) -> dict:
     return changed
 
 
-def with_clause(draft: dict, schema: Schema, key: str, text: str, basis: str, reference: str = "", heading: str = "") -> dict:
-    """``draft`` with a paragraph added at the end of element ``key``, under a new id fed_<n>."""
+def with_clause(draft: dict, schema: Schema, key: str, text: dict, basis: str, reference: str = "", heading: dict | None = None) -> dict:
+    """``draft`` with a paragraph added at the end of element ``key``, under a new id fed_<n>; texts are {nl, fr}."""
     element = schema.element(key)
     taken = {c["id"] for clauses in draft.get("clauses", {}).values() for c in clauses}
     taken |= {q.id for q in element.questions} | {c.id for c in element.clauses}
     number = next(n for n in range(1, len(taken) + 2) if f"fed_{n}" not in taken)
-    clause = {"id": f"fed_{number}", "kind": "paragraph", "text": {"nl": text}, "basis": {"kind": basis}}
-    if heading.strip():
-        clause["heading"] = {"nl": heading}
+    changed = copy.deepcopy(draft)
+    changed.setdefault("clauses", {}).setdefault(key, []).append(_clause_wording({"id": f"fed_{number}", "kind": "paragraph"}, text, basis, reference, heading))
+    return changed
+
+
+def with_clause_changed(draft: dict, key: str, clause_id: str, text: dict, basis: str, reference: str = "", heading: dict | None = None) -> dict:
+    """``draft`` with the wording and basis of clause ``clause_id`` of element ``key`` replaced (its kind, items and conditions stay)."""
+    changed = copy.deepcopy(draft)
+    clauses = changed.get("clauses", {}).get(key, [])
+    for index, clause in enumerate(clauses):
+        if clause["id"] == clause_id:
+            kept = {name: value for name, value in clause.items() if name not in ("text", "heading", "basis")}
+            clauses[index] = _clause_wording(kept, text, basis, reference, heading)
+    return changed
+
+
+def _clause_wording(clause: dict, text: dict, basis: str, reference: str, heading: dict | None) -> dict:
+    clause = {**clause, "text": text, "basis": {"kind": basis}}
+    if heading:
+        clause["heading"] = heading
     if reference.strip():
         clause["basis"]["ref"] = reference
-    changed = copy.deepcopy(draft)
-    changed.setdefault("clauses", {}).setdefault(key, []).append(clause)
-    return changed
+    return clause
 
 
 def without_clause(draft: dict, key: str, clause_id: str) -> dict:
@@ -117,6 +174,15 @@ def problem_fields(problems: list[str]) -> dict[str, list[str]]:
         if name:
             fields.setdefault(name, []).append(why)
     return fields
+
+
+def missing_french(draft: dict, schema: Schema) -> list[str]:
+    """What keeps the draft from being published, each naming its place: in a saved draft, the texts without French."""
+    try:
+        template_from_json(draft, schema, FONTS, complete=True)
+    except TemplateError as exc:
+        return exc.problems
+    return []
 
 
 def content_of(data: dict, schema: Schema) -> dict:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
@@ -17,16 +18,17 @@ from ..extensions import db
 from ..models import Organisation, SectorTemplate, StaleRevision
 from ..schema import Element, Question
 from ..schema_store import get_schema
-from ..sector import PackageError, TemplateError, export_package, import_package
+from ..sector import PackageError, TemplateError, export_package, import_package, untranslated
+from ..sector.template import LANGS
 from ..sector.package import MAX_LOGO_BYTES, MAX_PACKAGE_BYTES, MB, logo_problems
 from ..wizard.forms import as_int, ensure_one_row, from_form_data, to_form_data, without_removed_row
 from . import drafts, service
-from .forms import ClauseForm, DraftForm, ImportForm, NewTemplateForm, PublishForm, StyleForm, overlay_form_class
+from .forms import PAIRS, ClauseForm, DraftForm, ImportForm, NewTemplateForm, PublishForm, StyleForm, french_form_class, overlay_form_class
 from .store import FONTS, template_of, usage
 
 bp = Blueprint("federation", __name__, url_prefix="/federation")
 EDITOR = "federation_editor"
-LANG = "nl"  # federations write their templates in Dutch
+LANG = "nl"  # the wizard's form the editor fills in is the Dutch one; the French of each text sits beside it
 LOGO_NAMES = {".png": "logo.png", ".svg": "logo.svg"}
 
 
@@ -127,9 +129,9 @@ def publish(template_id: int):
         except service.Refused as exc:
             form.release_notes.errors.append(str(exc))
             form.revision.data, form.revision.raw_data = row.revision, None
-        except TemplateError as exc:  # the template as published would break a rule (e.g. a version past the limit)
+        except TemplateError as exc:  # e.g. a text without French (a draft from before French), a version past the limit
             db.session.rollback()
-            form.release_notes.errors.extend(exc.problems)
+            form.release_notes.errors.extend([_("Vul de Franse teksten aan voor je een nieuwe versie publiceert."), *exc.problems])
         except Conflict as exc:  # published by someone else meanwhile: the typed notes are shown so they are not lost
             raise exc.keeping(form) from None
         else:
@@ -146,7 +148,7 @@ def _template_page(row: SectorTemplate, publish_form: PublishForm, messages=()):
     }
     return render_template(
         "federation/template.html", row=row, publish_form=publish_form, messages=messages, counts=counts,
-        changed=service.draft_changed(row, schema),
+        changed=service.draft_changed(row, schema), missing_french=drafts.missing_french(draft, schema),
     )
 
 
@@ -154,8 +156,9 @@ def _template_page(row: SectorTemplate, publish_form: PublishForm, messages=()):
 @login_required
 def preview(template_id: int):
     row = template_or_404(template_id)
-    html, logo_left_out = service.preview(row, get_schema())
-    return render_template("federation/preview.html", row=row, document=Markup(html), logo_left_out=logo_left_out)
+    lang = request.args.get("lang") if request.args.get("lang") in LANGS else "nl"
+    html, logo_left_out = service.preview(row, get_schema(), lang)
+    return render_template("federation/preview.html", row=row, document=Markup(html), logo_left_out=logo_left_out, lang=lang)
 
 
 @bp.get("/templates/<int:template_id>/versions/<int:number>/export")
@@ -176,24 +179,24 @@ def export(template_id: int, number: int):
 def element(template_id: int, key: str):
     row, element = _element_or_404(template_id, key)
     if request.method == "GET":
-        form = _question_form(row, element)
+        form, french = _question_form(row, element), _french_form(row, element)
         if request.args.get("add") in {q.id for q in element.questions if q.type == "group"}:
             form[request.args["add"]].append_entry()
-        return _element_page(row, element, form)
+        return _element_page(row, element, form, french=french)
     form = _step_form_class(key)()
     settings = overlay_form_class(element)(request.form, prefix="tpl")
+    french = french_form_class(element.questions, key)(request.form, prefix="fr")
     action = request.form.get("nav", "stay")
-    valid = form.validate_on_submit() & settings.validate()  # both, so every field shows its error
-    messages, status = _invalid(form, settings), 422
+    valid = form.validate_on_submit() & settings.validate() & french.validate()  # all, so every field shows its error
+    messages, status = _invalid(form, settings, french), 422
     if valid:
-        entries = _question_entries(row, element, form, settings, action)
-        messages = [] if entries is not None else [_("Niet bewaard: een vergrendelde of verborgen vraag heeft een antwoord nodig.")]
+        entries, messages = _question_entries(row, element, form, settings, french, action)
         if entries is not None:
             messages, status = _store(row, drafts.with_questions(row.draft, entries), form, "template.questions")
         if not messages:
             flash(_("Het concept is bewaard."), "success")
             return redirect(_after_save(action, ".element", template_id=row.id, key=key))
-    return _element_page(row, element, form, settings, messages=messages), status
+    return _element_page(row, element, form, settings, french, messages=messages), status
 
 
 @bp.post("/templates/<int:template_id>/elements/<key>/clauses")
@@ -201,15 +204,48 @@ def element(template_id: int, key: str):
 def add_clause(template_id: int, key: str):
     row, element = _element_or_404(template_id, key)
     form = ClauseForm(prefix="clause")
-    valid = form.validate_on_submit()
-    messages, status = _invalid(form), 422
-    if valid:
-        draft = drafts.with_clause(row.draft, get_schema(), key, form.text.data, form.basis.data, form.reference.data, form.heading.data)
+    messages, status = _clause_checked(form), 422
+    if not messages:
+        text, heading = _clause_texts(form)
+        draft = drafts.with_clause(row.draft, get_schema(), key, text, form.basis.data, form.reference.data, heading)
         messages, status = _store(row, draft, form, "template.clause_add")
         if not messages:
             flash(_("De bepaling is toegevoegd."), "success")
             return redirect(url_for(".element", template_id=row.id, key=key, _anchor="clauses"))
     return _element_page(row, element, clause_form=form, messages=messages), status
+
+
+@bp.post("/templates/<int:template_id>/elements/<key>/clauses/<clause_id>")
+@login_required
+def change_clause(template_id: int, key: str, clause_id: str):
+    row, element = _element_or_404(template_id, key)
+    if not any(c["id"] == clause_id for c in row.draft.get("clauses", {}).get(key, [])):
+        abort(404)
+    form = ClauseForm(prefix=f"clause-{clause_id}")
+    messages, status = _clause_checked(form), 422
+    if not messages:
+        text, heading = _clause_texts(form)
+        draft = drafts.with_clause_changed(row.draft, key, clause_id, text, form.basis.data, form.reference.data, heading)
+        messages, status = _store(row, draft, form, "template.clause_change")
+        if not messages:
+            flash(_("De bepaling is bewaard."), "success")
+            return redirect(url_for(".element", template_id=row.id, key=key, _anchor=f"clause-{clause_id}"))
+    return _element_page(row, element, changed_clause=(clause_id, form), messages=messages), status
+
+
+def _clause_checked(form: ClauseForm) -> list[str]:
+    """What keeps a clause form from being saved; a text without its French (or Dutch) gets the error at that field."""
+    if not form.validate_on_submit():
+        return _invalid(form)
+    missing = [field for pair in ((form.text, form.text_fr), (form.heading, form.heading_fr)) if any(f.data for f in pair)
+               for field in pair if not (field.data or "").strip()]
+    for field in missing:
+        field.errors = [*field.errors, str(MISSING_FRENCH if field.name.endswith("_fr") else MISSING_DUTCH)]
+    return [_("Niet bewaard: elke tekst van het sjabloon staat er in het Nederlands en het Frans.")] if missing else []
+
+
+def _clause_texts(form: ClauseForm) -> tuple[dict, dict]:
+    return drafts.pair(form.text.data, form.text_fr.data), drafts.pair(form.heading.data, form.heading_fr.data)
 
 
 @bp.post("/templates/<int:template_id>/elements/<key>/clauses/<clause_id>/remove")
@@ -231,30 +267,36 @@ def contacts(template_id: int):
     row = template_or_404(template_id)
     group = get_schema().question(drafts.CONTACTS_TARGET)
     form_class = _step_form_class(drafts.CONTACTS_TARGET.partition(".")[0])
+    french_class = french_form_class((group,), "contacts")
     if request.method == "GET":
-        form = form_class(formdata=None, data={group.id: to_form_data(group, row.draft.get("contacts", []))}, revision=row.revision)
+        form = form_class(formdata=None, data={group.id: to_form_data(group, drafts.shown_contacts(row.draft, group, "nl"))}, revision=row.revision)
+        french = french_class(data={group.id: to_form_data(group, drafts.shown_contacts(row.draft, group, "fr"))}, prefix="fr")
         if request.args.get("add") == group.id:
             form[group.id].append_entry()
-        return _contacts_page(row, group, form)
-    form = form_class()
+        return _contacts_page(row, group, form, french)
+    form, french = form_class(), french_class(request.form, prefix="fr")
     action = request.form.get("nav", "stay")
-    valid = form.validate_on_submit()
-    messages, status = _invalid(form), 422
+    valid = form.validate_on_submit() & french.validate()
+    messages, status = _invalid(form, french), 422
     if valid:
-        rows = from_form_data(group, without_removed_row(group, form[group.id].data, action))
-        messages = _incomplete_rows(group, rows)
+        paired = drafts.with_french(group, without_removed_row(group, form[group.id].data, action),
+                                    without_removed_row(group, french[group.id].data, action))
+        rows = from_form_data(group, paired)
+        messages = _incomplete_rows(group, rows) + _missing_french(group, paired, french)
         if not messages:
             messages, status = _store(row, drafts.with_contacts(row.draft, rows), form, "template.contacts")
         if not messages:
             flash(_("De sectorcontacten zijn bewaard."), "success")
             return redirect(_after_save(action, ".contacts", template_id=row.id))
-    return _contacts_page(row, group, form, messages), status
+    return _contacts_page(row, group, form, french, messages), status
 
 
-def _contacts_page(row: SectorTemplate, group: Question, form, messages=()):
+def _contacts_page(row: SectorTemplate, group: Question, form, french, messages=()):
     ensure_one_row(form, [group])
+    _french_rows_follow(form, french, [group])
     product_rows = drafts.shown_value(row.draft, drafts.CONTACTS_TARGET, group)
-    return render_template("federation/contacts.html", row=row, group=group, form=form, product_rows=product_rows or [], messages=messages)
+    return render_template("federation/contacts.html", row=row, group=group, form=form, french=french, product_rows=product_rows or [],
+                           messages=messages)
 
 
 @bp.route("/templates/<int:template_id>/style", methods=["GET", "POST"])
@@ -322,38 +364,112 @@ def _question_form(row: SectorTemplate, element: Element):
     return _step_form_class(element.key)(formdata=None, data=data, revision=row.revision)
 
 
-def _element_page(row: SectorTemplate, element: Element, form=None, settings=None, clause_form=None, messages=()):
-    form = form or _question_form(row, element)
+def _french_form(row: SectorTemplate, element: Element):
+    """The French of the element's wording as the draft holds it (empty where a text has no French yet)."""
+    data = {q.id: to_form_data(q, drafts.shown_value(row.draft, f"{element.key}.{q.id}", q, "fr")) for q in element.questions}
+    return french_form_class(element.questions, element.key)(data=data, prefix="fr")
+
+
+def _french_rows_follow(form, french, questions) -> None:
+    """Give each group's French as many rows as its Dutch (a row added in Dutch gets its French fields)."""
+    for question in questions:
+        if question.type == "group" and question.id in french:
+            while len(french[question.id].entries) < len(form[question.id].entries):
+                french[question.id].append_entry()
+
+
+def _element_page(row: SectorTemplate, element: Element, form=None, settings=None, french=None, clause_form=None, changed_clause=None,
+                  messages=()):
+    form, french = form or _question_form(row, element), french or _french_form(row, element)
     if settings is None:
         overlays = {q.id: _overlay_data(row.draft["questions"].get(f"{element.key}.{q.id}", {})) for q in element.questions}
         settings = overlay_form_class(element)(data=overlays, prefix="tpl")
     ensure_one_row(form, element.questions)
+    _french_rows_follow(form, french, element.questions)
+    clauses = row.draft.get("clauses", {}).get(element.key, [])
+    clause_forms = {c["id"]: _clause_form(c, row.revision) for c in clauses if c["kind"] in ("paragraph", "note")}
+    if changed_clause:
+        clause_forms[changed_clause[0]] = changed_clause[1]
+    missing = [p for p in drafts.missing_french(row.draft, get_schema()) if _in_element(p, element.key)]
     return render_template(
-        "federation/element.html", row=row, element=element, form=form, settings=settings,
-        clause_form=clause_form or ClauseForm(formdata=None, prefix="clause", revision=row.revision),
-        action=DraftForm(formdata=None, revision=row.revision), clauses=row.draft.get("clauses", {}).get(element.key, []),
-        messages=messages,
+        "federation/element.html", row=row, element=element, form=form, settings=settings, french=french, pairs=PAIRS,
+        clause_form=clause_form or ClauseForm(formdata=None, prefix="clause", revision=row.revision), clause_forms=clause_forms,
+        action=DraftForm(formdata=None, revision=row.revision), clauses=clauses, messages=messages, missing_french=missing,
+        open_clause=changed_clause[0] if changed_clause else None,
     )
 
 
+def _in_element(problem: str, key: str) -> bool:
+    """True when a problem of the draft names a place in element ``key`` (its questions, clauses or, for its group, the contacts)."""
+    return problem.startswith((f"questions/{key}.", f"clauses/{key}/")) or (problem.startswith("contacts") and drafts.CONTACTS_TARGET.startswith(f"{key}."))
+
+
+def _clause_form(clause: dict, revision: int) -> ClauseForm:
+    """The form that edits a stored clause, filled with its texts in both languages."""
+    heading, text = clause.get("heading") or {}, clause.get("text") or {}
+    data = {"heading": heading.get("nl", ""), "heading_fr": heading.get("fr", ""), "text": text.get("nl", ""), "text_fr": text.get("fr", ""),
+            "basis": clause["basis"]["kind"], "reference": clause["basis"].get("ref", ""), "revision": revision}
+    return ClauseForm(formdata=None, prefix=f"clause-{clause['id']}", data=data)
+
+
 def _overlay_data(entry: dict) -> dict:
-    return {"state": entry.get("state", "open"), "suggestion": (entry.get("suggestion") or {}).get(LANG, ""),
-            "help": (entry.get("help") or {}).get(LANG, "")}
+    data = {"state": entry.get("state", "open")}
+    for key in ("suggestion", "help"):
+        wording = entry.get(key) or {}
+        data.update({key: wording.get("nl", ""), f"{key}_fr": wording.get("fr", "")})
+    return data
 
 
-def _question_entries(row: SectorTemplate, element: Element, form, settings, action: str) -> dict | None:
-    """The draft entries of the element's questions; None (with an error on the field) if a fixed one lacks an answer."""
-    entries, complete = {}, True
+MISSING_FRENCH = _l("Vul ook de Franse tekst in: elke tekst van het sjabloon staat er in het Nederlands en het Frans.")
+MISSING_DUTCH = _l("Vul ook de Nederlandse tekst in.")
+
+
+def _question_entries(row: SectorTemplate, element: Element, form, settings, french, action: str) -> tuple[dict | None, list[str]]:
+    """The draft entries of the element's questions, or None and the page's messages (each problem also at its field).
+
+    A fixed question needs an answer; every text the template sets needs its French.
+    """
+    entries, fixed_empty, untranslated_texts = {}, False, False
     for question in element.questions:
         ref, overlay = f"{element.key}.{question.id}", settings[question.id]
-        answer = from_form_data(question, without_removed_row(question, form[question.id].data, action))
+        typed = french[question.id].data if question.id in french else None
+        paired = drafts.with_french(question, without_removed_row(question, form[question.id].data, action),
+                                    without_removed_row(question, typed, action) if question.type == "group" else typed)
+        answer = from_form_data(question, paired)
         if overlay.state.data != "open" and answer is None:
             form[question.id].errors.append(_("Geef een antwoord: een vergrendelde of verborgen vraag gebruikt dit antwoord."))
-            complete = False
-        entries[ref] = drafts.question_entry(
-            question, overlay.state.data, answer, overlay.suggestion.data or "", overlay.help.data or "", row.draft["questions"].get(ref, {})
-        )
-    return entries if complete else None
+            fixed_empty = True
+        texts = {key: drafts.pair(overlay[key].data, overlay[f"{key}_fr"].data) for key in ("suggestion", "help")}
+        for key, wording in texts.items():
+            for lang, name, message in (("fr", f"{key}_fr", MISSING_FRENCH), ("nl", key, MISSING_DUTCH)):
+                if wording and lang not in wording:
+                    overlay[name].errors = [*overlay[name].errors, str(message)]
+                    untranslated_texts = True
+        entry = drafts.question_entry(question, overlay.state.data, answer, texts)
+        if entry and "default" in entry and _missing_french(question, paired, french):
+            untranslated_texts = True
+        if question.translatable and answer is None and typed and typed.strip():
+            form[question.id].errors.append(str(MISSING_DUTCH))
+            untranslated_texts = True
+        entries[ref] = entry
+    messages = [_("Niet bewaard: een vergrendelde of verborgen vraag heeft een antwoord nodig.")] if fixed_empty else []
+    if untranslated_texts:
+        messages.append(_("Niet bewaard: elke tekst van het sjabloon staat er in het Nederlands en het Frans."))
+    return (None if messages else entries), messages
+
+
+def _missing_french(question: Question, paired, french) -> list[str]:
+    """Put an error at each French field left empty beside a Dutch text of ``question``; the page's message if there is one."""
+    places = untranslated(question, paired, "")
+    for place in places:
+        parts = [part for part in place.split("/") if part]
+        field = french[question.id]
+        if parts[-1:] == ["fr"]:
+            parts.pop()
+        if parts:
+            field = field.entries[int(parts[0])].form[parts[1]]
+        field.errors = [*field.errors, str(MISSING_FRENCH)]
+    return [_("Niet bewaard: elke tekst van het sjabloon staat er in het Nederlands en het Frans.")] if places else []
 
 
 def _store(row: SectorTemplate, draft: dict, form, action: str, **columns) -> tuple[list[str], int]:

@@ -87,7 +87,7 @@ def publish(row: SectorTemplate, notes: str, based_on: int, schema: Schema, user
         db.session.rollback()
         raise _already_published(row.latest)
     number = (row.latest.number if row.latest else 0) + 1
-    template = template_from_json({**row.draft, "version": number, "release_notes": notes}, schema, FONTS)
+    template = template_from_json({**row.draft, "version": number, "release_notes": notes}, schema, FONTS, complete=True)
     try:
         version = _add_version(row, template, row.draft_logo if template.style.logo else None, user)
     except IntegrityError:  # the unique version number: the second guard, should the lock not hold
@@ -108,12 +108,12 @@ def _add_version(row: SectorTemplate, template: Template, logo: bytes | None, us
     return version
 
 
-def preview(row: SectorTemplate, schema: Schema) -> tuple[str, bool]:
-    """The draft's document for a sample member, as an HTML fragment; True if its logo could not be shown."""
+def preview(row: SectorTemplate, schema: Schema, lang: str = "nl") -> tuple[str, bool]:
+    """The draft's document in ``lang`` for a sample member, as an HTML fragment; True if its logo could not be shown."""
     template = template_from_json(row.draft, schema, FONTS)
     answers = apply_defaults(template, {"profile": {"name": SAMPLE_ORGANISATION}}, schema)
     meta = DocumentMeta(organisation=SAMPLE_ORGANISATION, version_label="voorbeeld", date=date.today())
-    doc = build_document(extend_schema(template, schema), answers, meta)
+    doc = build_document(extend_schema(template, schema), answers, meta, lang)
     try:
         return render_html(doc, house_style(template.style, row.draft_logo), fragment=True), False
     except StyleError:  # the document renderers draw PNG logos only

@@ -13,6 +13,12 @@ from policybuilder.models import SectorTemplate
 from ..forms import read_form
 
 FEDERATION = "Sectorfederatie Jeugd"
+# One sector contact as the contacts page posts it: the row in Dutch, its texts in French beside it.
+SECTOR_CONTACT = {
+    "support_list-0-name": "Sectorhulplijn", "support_list-0-purpose": "Opvang.", "support_list-0-reach": "0800 00 000",
+    "support_list-0-last_checked": "2026-09-01",
+    "fr-support_list-0-name": "Ligne d'aide du secteur", "fr-support_list-0-purpose": "Accueil.", "fr-support_list-0-reach": "0800 00 000",
+}
 
 
 def png(width: int = 40, height: int = 20, colour: str = "red") -> bytes:
@@ -104,9 +110,9 @@ def styled(send, create_template):
     """A template with a locked question, a clause, a sector contact and a house style with a logo; returns its id."""
     template_id = create_template()
     base = f"/federation/templates/{template_id}"
-    send(f"{base}/elements/procedure", {"report_to": "de teamcoach", "tpl-report_to-state": "locked"})
-    send(f"{base}/elements/learning", {"clause-text": "Vorming volgens de sectorafspraak.", "clause-basis": "sector"}, to=f"{base}/elements/learning/clauses")
-    send(f"{base}/contacts", {"support_list-0-name": "Sectorhulplijn", "support_list-0-purpose": "Opvang.",
-                              "support_list-0-reach": "0800 00 000", "support_list-0-last_checked": "2026-09-01"})
+    send(f"{base}/elements/procedure", {"report_to": "de teamcoach", "fr-report_to": "le coach d'équipe", "tpl-report_to-state": "locked"})
+    send(f"{base}/elements/learning", {"clause-text": "Vorming volgens de sectorafspraak.", "clause-text_fr": "Formation selon l'accord sectoriel.",
+                                       "clause-basis": "sector"}, to=f"{base}/elements/learning/clauses")
+    send(f"{base}/contacts", SECTOR_CONTACT)
     send(f"{base}/style", {"primary_colour": "#12AB34", "font": "Arial"}, files={"logo": (png(), "logo.png")}, nav=None)
     return template_id

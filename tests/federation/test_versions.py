@@ -26,14 +26,15 @@ def test_publish_two_versions_the_first_stays_as_it_was(app, styled, publish, se
     assert publish(styled, "Eerste versie.").status_code == 302
     [v1] = versions_of(app, styled)
     assert (v1.number, v1.release_notes, v1.published_by_id, v1.data["version"]) == (1, "Eerste versie.", editor, 1)
-    assert v1.data["questions"]["procedure.report_to"] == {"state": "locked", "default": "de teamcoach"}
+    assert v1.data["questions"]["procedure.report_to"] == {"state": "locked", "default": {"nl": "de teamcoach", "fr": "le coach d'équipe"}}
     assert v1.logo == png() and v1.data["style"]["logo"] == "logo.png"
 
-    send(f"/federation/templates/{styled}/elements/procedure", {"report_to": "de sectorcoach"})
+    send(f"/federation/templates/{styled}/elements/procedure", {"report_to": "de sectorcoach", "fr-report_to": "le coach du secteur"})
     assert publish(styled, "De sectorcoach ontvangt de meldingen.").status_code == 302
     first, second = versions_of(app, styled)
     assert first.data == v1.data and first.release_notes == "Eerste versie."
-    assert second.data["questions"]["procedure.report_to"]["default"] == "de sectorcoach" and second.data["version"] == 2
+    assert second.data["questions"]["procedure.report_to"]["default"] == {"nl": "de sectorcoach", "fr": "le coach du secteur"}
+    assert second.data["version"] == 2
     with app.app_context():
         stored = db.session.get(TemplateVersion, first.id)
         stored.release_notes = "Herschreven."
