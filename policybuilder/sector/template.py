@@ -177,18 +177,24 @@ def has_wording(question: Question) -> bool:
     return question.translatable or any(f.translatable for f in question.fields)
 
 
-def in_language(question: Question, value: Any, lang: str) -> Any:
+def in_language(question: Question, value: Any, lang: str, fallback: bool = True) -> Any:
     """A template value in ``lang``: each {nl, fr} in it (a text, a group row's field) gives that language's text.
 
-    Dutch-only wording, as stored before French, stays Dutch in every language.
+    Dutch-only wording, as stored before French, stays Dutch in every language (without ``fallback``: empty).
     """
     if question.type == "group" and isinstance(value, list):
-        return [{key: _pick(field, lang) for key, field in row.items()} if isinstance(row, dict) else row for row in value]
-    return _pick(value, lang)
+        fields = {f.id: f for f in question.fields}
+        return [{key: _pick(fields.get(key), field, lang, fallback) for key, field in row.items()} if isinstance(row, dict) else row
+                for row in value]
+    return _pick(question, value, lang, fallback)
 
 
-def _pick(value: Any, lang: str) -> Any:
-    return value.get(lang, value.get("nl")) if isinstance(value, dict) else value
+def _pick(question: Question | None, value: Any, lang: str, fallback: bool) -> Any:
+    if isinstance(value, dict):
+        return value.get(lang, value.get("nl") if fallback else "")
+    if not fallback and lang != "nl" and isinstance(value, str) and question is not None and question.translatable:
+        return ""
+    return value
 
 
 def untranslated(question: Question, value: Any, where: str) -> list[str]:
