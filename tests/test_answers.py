@@ -3,8 +3,19 @@ from __future__ import annotations
 
 import pytest
 
-from policybuilder.answers import AnswersError, applies, holds, missing, validate_answers, value
-from policybuilder.schema import Condition, load_schema
+from policybuilder.answers import (
+    TRANSLATION_SOURCES_KEY,
+    TRANSLATIONS_KEY,
+    AnswersError,
+    answers_language,
+    applies,
+    holds,
+    localised,
+    missing,
+    validate_answers,
+    value,
+)
+from policybuilder.schema import Condition, Element, Option, Question, Schema, load_schema
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +77,92 @@ def test_missing_names_the_group_rows_that_lack_a_required_field(schema):
     lacking = {**full, next(f.id for f in group.fields if f.required): ""}
     gaps = missing(schema, {element.key: {group.id: [full, lacking, full]}}, element.key)
     assert [(g.question.id, g.rows) for g in gaps if g.question.id == group.id] == [(group.id, (2,))]
+
+
+# -- the answers' language, defaults in either language, translations ---------------------------------------------
+
+def tiny_schema() -> Schema:
+    """One element with a text, a language-neutral text, a number and a group with a translatable and a neutral field."""
+    rows = {"nl": [{"role": "Directie", "phone": "02 000 00 00"}], "fr": [{"role": "Direction", "phone": "02 000 00 00"}]}
+    questions = (
+        Question("note", "text", {"nl": "Noot"}, max_length=20, default={"nl": "binnen 24 uur", "fr": "dans les 24 heures"}),
+        Question("name", "text", {"nl": "Naam"}, translate=False),
+        Question("count", "number", {"nl": "Aantal"}),
+        Question("people", "group", {"nl": "Mensen"}, default=rows, fields=(
+            Question("role", "text", {"nl": "Rol"}, max_length=30), Question("phone", "text", {"nl": "Telefoon"}, translate=False),
+        )),
+    )
+    profile = Question("document_language", "choice", {"nl": "Taal"}, default="nl",
+                       options=(Option("nl", {"nl": "Nederlands"}), Option("fr", {"nl": "Français"})))
+    return Schema((Element("profile", 0, {"nl": "Profiel"}, {}, (profile,), ()), Element("step", 1, {"nl": "Stap"}, {}, questions, ())))
+
+
+def test_answers_language_is_dutch_unless_french_is_chosen(schema):
+    assert answers_language(schema, {}) == "nl"
+    assert answers_language(schema, {"profile": {"document_language": "fr"}}) == "fr"
+    assert answers_language(schema, {"profile": {"document_language": None}}) == "nl"
+
+
+def test_an_answer_equal_to_the_default_in_the_answers_language_comes_out_in_the_requested_language():
+    tiny = tiny_schema()
+    assert value(tiny, {"step": {"note": "  binnen\n24  uur "}}, "step.note", "fr") == "dans les 24 heures"
+    french = {"profile": {"document_language": "fr"}, "step": {"note": "dans les 24  heures"}}
+    assert value(tiny, french, "step.note", "nl") == "binnen 24 uur"
+    assert value(tiny, {"step": {"note": "binnen 48 uur"}}, "step.note", "fr") == "binnen 48 uur"
+
+
+def test_group_default_rows_per_language_are_copies_and_default_cells_follow_the_language():
+    tiny = tiny_schema()
+    rows = value(tiny, {}, "step.people", "fr")
+    assert rows == [{"role": "Direction", "phone": "02 000 00 00"}]
+    rows[0]["role"] = "changed"
+    assert value(tiny, {}, "step.people", "fr")[0]["role"] == "Direction"
+    typed = {"step": {"people": [{"role": " Directie ", "phone": "02 111 11 11"}, {"role": "Teamcoach", "phone": "03"}]}}
+    assert [row["role"] for row in value(tiny, typed, "step.people", "fr")] == ["Direction", "Teamcoach"]
+
+
+def test_localised_lists_the_typed_texts_still_in_the_answers_language_and_uses_translations():
+    tiny = tiny_schema()
+    answers = {"step": {"note": "binnen 48 uur", "name": "An Peeters",
+                        "people": [{"role": "Directie", "phone": "02"}, {"role": "Teamcoach", "phone": "03"}]}}
+    assert localised(tiny, answers, "step.note", "fr") == ("binnen 48 uur", {"step.note": "binnen 48 uur"})
+    assert localised(tiny, answers, "step.note", "nl") == ("binnen 48 uur", {})  # the answers' own language
+    assert localised(tiny, answers, "step.name", "fr") == ("An Peeters", {})  # translate: false
+    rows, foreign = localised(tiny, answers, "step.people", "fr")
+    assert [row["role"] for row in rows] == ["Direction", "Teamcoach"] and foreign == {"step.people.1.role": "Teamcoach"}
+    answers[TRANSLATIONS_KEY] = {"fr": {"step.note": "dans les 48 heures", "step.people.1.role": "Coach d'équipe"}}
+    assert localised(tiny, answers, "step.note", "fr") == ("dans les 48 heures", {})
+    rows, foreign = localised(tiny, answers, "step.people", "fr")
+    assert rows[1]["role"] == "Coach d'équipe" and foreign == {}
+
+
+@pytest.mark.parametrize(
+    ("translations", "field", "why"),
+    [
+        ({"fr": {"step.name": "x"}}, "_translations/fr/step.name", "onbekend veld"),  # translate: false
+        ({"fr": {"step.count": "x"}}, "_translations/fr/step.count", "onbekend veld"),  # not a text
+        ({"fr": {"step.nothing": "x"}}, "_translations/fr/step.nothing", "onbekend veld"),
+        ({"fr": {"step.people.0.phone": "x"}}, "_translations/fr/step.people.0.phone", "onbekend veld"),
+        ({"de": {"step.note": "x"}}, "_translations/de", "onbekend veld"),
+        ({"fr": {"step.people.2.role": "x"}}, "_translations/fr/step.people.2.role", "rij 3 bestaat niet"),
+        ({"fr": {"step.note": "x" * 21}}, "_translations/fr/step.note", "te lang (21 tekens, max 20)"),
+        ({"fr": {"step.people.0.role": "y" * 31}}, "_translations/fr/step.people.0.role", "te lang (31 tekens, max 30)"),
+        ({"fr": {"step.note": "dans\x07les"}}, "_translations/fr/step.note", "bevat een onzichtbaar stuurteken (U+0007)"),
+        ({"fr": {"step.note": 3}}, "_translations/fr/step.note", "verwacht tekst"),
+    ],
+)
+def test_validation_refuses_a_translation_that_does_not_fit_and_names_it(translations, field, why):
+    answers = {"step": {"note": "binnen 48 uur", "people": [{"role": "Teamcoach"}, {"role": "Directie"}]},
+               TRANSLATIONS_KEY: translations}
+    with pytest.raises(AnswersError) as caught:
+        validate_answers(tiny_schema(), answers)
+    assert caught.value.problems[0].startswith(f"{field}: {why}"), caught.value.problems
+
+
+def test_translations_of_text_answers_and_group_rows_are_valid_as_are_their_source_hashes():
+    answers = {"step": {"note": "binnen 48 uur", "people": [{"role": "Teamcoach"}]},
+               TRANSLATIONS_KEY: {"fr": {"step.note": "dans les 48 heures", "step.people.0.role": "Coach"}, "nl": {}},
+               TRANSLATION_SOURCES_KEY: {"fr": {"step.note": "0123456789abcdef"}}}
+    validate_answers(tiny_schema(), answers)
+    with pytest.raises(AnswersError, match="_translation_sources/fr/step.note: heeft niet de verwachte vorm"):
+        validate_answers(tiny_schema(), {**answers, TRANSLATION_SOURCES_KEY: {"fr": {"step.note": "not a hash"}}})
