@@ -5,6 +5,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from ..answers import answers_language
 from ..answers import value as answer_value
 from ..schema import Schema
 from .errors import MergeError
@@ -30,14 +31,15 @@ class MergeResult:
     conflicts: list[Conflict]
 
 
-def merge(old: Template, new: Template, answers: dict, schema: Schema, lang: str = "nl") -> MergeResult:
-    """Three-way merge of the member's ``answers`` (written in ``lang``) from template version ``old`` to ``new``.
+def merge(old: Template, new: Template, answers: dict, schema: Schema) -> MergeResult:
+    """Three-way merge of the member's ``answers`` from template version ``old`` to ``new``.
 
-    The template's wording is compared and taken in ``lang``; the document in the other language finds the new
-    version's own wording there (``extend_schema``), so a member taking an update gets both languages.
+    The template's wording is compared and taken in the answers' language; a document in the other language finds
+    the new version's own wording for it (``extend_schema``), so a member taking an update gets both languages.
     """
     merged = copy.deepcopy(answers)
     taken, kept, conflicts = [], [], []
+    lang = answers_language(schema, answers)
     for ref in sorted(valued_refs(old) | valued_refs(new)):
         before, after = template_value(old, schema, ref, lang), template_value(new, schema, ref, lang)
         mine = answer_value(schema, answers, ref, lang)

@@ -19,7 +19,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..answers import AnswersError, validate_answers
+from ..answers import AnswersError, answers_language, validate_answers
 from ..schema import FACTS, PLACEHOLDER, Clause, Question, Schema, _clause, load_json_schema, unknown_fact
 from ..validation import MAX_ITEMS, TOP, capped, content_problems, count, text_size
 from .errors import TemplateError
@@ -242,9 +242,10 @@ def set_answer(answers: dict, ref: str, value: Any) -> None:
     answers.setdefault(element_key, {})[question_id] = value
 
 
-def apply_defaults(template: Template, answers: dict, schema: Schema, lang: str = "nl") -> dict:
-    """The member's answers (in ``lang``) with the template values filled in: open ones where unanswered, locked and hidden always."""
+def apply_defaults(template: Template, answers: dict, schema: Schema) -> dict:
+    """The member's answers with the template values (in the answers' language) filled in: open ones where unanswered, locked and hidden always."""
     result = copy.deepcopy(answers)
+    lang = answers_language(schema, answers)
     for ref in sorted(valued_refs(template)):
         element_key, _, question_id = ref.partition(".")
         if question_id not in result.get(element_key, {}) or state(template, ref) in FIXED_STATES:
@@ -252,13 +253,13 @@ def apply_defaults(template: Template, answers: dict, schema: Schema, lang: str 
     return result
 
 
-def check_locked(template: Template, element_key: str, submitted: dict, schema: Schema, lang: str = "nl") -> list[str]:
-    """The locked or hidden questions of one step whose submitted value (in ``lang``) differs from the template's."""
+def check_locked(template: Template, element_key: str, submitted: dict, schema: Schema) -> list[str]:
+    """The locked or hidden questions of one step whose submitted value differs from the template's."""
     changed = []
     for ref in sorted(locked_refs(template) | hidden_refs(template)):
         step, _, question_id = ref.partition(".")
         if step == element_key and question_id in submitted:
-            if submitted[question_id] != template_value(template, schema, ref, lang):
+            if submitted[question_id] != template_value(template, schema, ref):
                 changed.append(ref)
     return changed
 

@@ -41,6 +41,13 @@ ELEMENTS = {
             "options": [{"value": "youth_care", "label": {"nl": "Jeugdhulp", "fr": "Aide à la jeunesse"}},
                         {"value": "disability", "label": {"nl": "Handicap", "fr": "Handicap"}}],
         },
+        {
+            "id": "document_language",
+            "type": "choice",
+            "label": {"nl": "Taal van de antwoorden", "fr": "Langue des réponses"},
+            "options": [{"value": "nl", "label": {"nl": "Nederlands", "fr": "Nederlands"}}, {"value": "fr", "label": {"nl": "Français", "fr": "Français"}}],
+            "default": "nl",
+        },
     ],
     "procedure": [
         _textarea("first_step", "Meld het aan je leidinggevende."),

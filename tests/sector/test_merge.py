@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from policybuilder.sector import Conflict, MergeError, apply_defaults, merge, resolve, template_from_json
+from policybuilder.answers import value as answer_value
+from policybuilder.sector import Conflict, MergeError, apply_defaults, extend_schema, merge, resolve, template_from_json
 
 from .conftest import FONTS
 
@@ -127,3 +128,21 @@ def test_resolve_refuses_open_conflicts_and_stray_choices(template, new_version,
         "procedure.first_step: kies een tekst voor dit conflict",
         "procedure.aftercare: er is hier geen conflict om op te lossen",
     ]
+
+
+def test_a_member_taking_an_update_gets_both_languages(template, new_version, schema):
+    """The new wording is taken in the answers' language; the French document finds the new version's French for it."""
+    new = new_version()
+    result = merge(template, new, apply_defaults(template, {}, schema), schema)
+    assert result.answers["procedure"]["first_step"] == NEW_FIRST
+    extended = extend_schema(new, schema)
+    assert answer_value(extended, result.answers, "procedure.first_step", "fr") == NEW_FIRST_FR
+    assert answer_value(extended, result.answers, "external_support.support_list", "fr")[-1] == {"name": "Nouvelle ligne"}
+
+
+def test_a_member_writing_in_french_takes_the_update_in_french(template, new_version, schema):
+    answers = apply_defaults(template, {"profile": {"document_language": "fr"}}, schema)
+    assert answers["procedure"]["first_step"] == "Signalez-le au coach d'équipe."
+    result = merge(template, new_version(), answers, schema)
+    assert result.answers["procedure"]["first_step"] == NEW_FIRST_FR and "procedure.first_step" in result.taken
+    assert answer_value(extend_schema(new_version(), schema), result.answers, "procedure.first_step", "nl") == NEW_FIRST

@@ -113,7 +113,7 @@ def test_apply_defaults_starts_a_member_from_the_template(template, schema):
 
 
 def test_apply_defaults_in_french_for_answers_written_in_french(template, schema):
-    started = apply_defaults(template, {}, schema, "fr")
+    started = apply_defaults(template, {"profile": {"document_language": "fr"}}, schema)
     assert started["procedure"]["first_step"] == "Signalez-le au coach d'équipe."
     assert started["external_support"]["support_list"][-1] == {"name": "Ligne d'aide du secteur", "reach": "0800 00 000"}
 
@@ -179,4 +179,4 @@ def test_a_version_stored_before_french_is_still_read(template_json, schema):
     assert extended.question("procedure.first_step") == schema.question("procedure.first_step")  # the product's default stays
     assert extended.question("external_support.support_list") == schema.question("external_support.support_list")
     assert extended.question("procedure.aftercare").default_value("fr") == "Suivi selon l'accord sectoriel."
-    assert apply_defaults(template, {}, schema, "fr")["procedure"]["first_step"] == "Meld het aan de teamcoach."
+    assert apply_defaults(template, {"profile": {"document_language": "fr"}}, schema)["procedure"]["first_step"] == "Meld het aan de teamcoach."
