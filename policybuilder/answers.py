@@ -218,6 +218,16 @@ def localised(schema: Schema, answers: dict, ref: str, lang: str) -> tuple[Any, 
     return rows, foreign
 
 
+def typed_texts(schema: Schema, answers: dict, lang: str) -> dict[str, str]:
+    """Every typed text a document in ``lang`` needs a translation of (translated already or not): key -> text as typed."""
+    untranslated = {key: entries for key, entries in answers.items() if key != TRANSLATIONS_KEY}
+    found: dict[str, str] = {}
+    for element in schema.elements:
+        for question in element.questions:
+            found.update(localised(schema, untranslated, f"{element.key}.{question.id}", lang)[1])
+    return found
+
+
 def is_empty(answer: Any) -> bool:
     """True for an unanswered value (None, empty text, empty list)."""
     if isinstance(answer, str):

@@ -12,6 +12,7 @@ from policybuilder.answers import (
     holds,
     localised,
     missing,
+    typed_texts,
     validate_answers,
     value,
 )
@@ -166,3 +167,11 @@ def test_translations_of_text_answers_and_group_rows_are_valid_as_are_their_sour
     validate_answers(tiny_schema(), answers)
     with pytest.raises(AnswersError, match="_translation_sources/fr/step.note: heeft niet de verwachte vorm"):
         validate_answers(tiny_schema(), {**answers, TRANSLATION_SOURCES_KEY: {"fr": {"step.note": "not a hash"}}})
+
+
+def test_typed_texts_are_what_the_other_language_needs_a_translation_of_translated_or_not():
+    tiny = tiny_schema()
+    answers = {"step": {"note": "binnen 48 uur", "name": "An", "people": [{"role": "Directie"}, {"role": "Teamcoach"}]},
+               TRANSLATIONS_KEY: {"fr": {"step.note": "dans les 48 heures"}}}
+    assert typed_texts(tiny, answers, "fr") == {"step.note": "binnen 48 uur", "step.people.1.role": "Teamcoach"}
+    assert typed_texts(tiny, answers, "nl") == {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+import shutil
 from io import BytesIO
 
 import docx
@@ -17,8 +18,9 @@ from policybuilder.document import build_document, build_staff_card, render_docx
 from policybuilder.document.card import card_languages
 from policybuilder.document.model import LanguageNote, NoteBox, Paragraph, Table, plain
 
-from .conftest import META, example, pdf_text
+from .conftest import META, example, pdf_text, word_as_pdf
 from .language import docx_paragraphs, language_of, paragraphs_in, pdf_blocks
+from .test_card import many_contacts
 
 QUOTE_FR = "Réponse donnée uniquement en néerlandais"
 QUOTE_NL = "Antwoord alleen in het Frans gegeven"
@@ -153,3 +155,11 @@ def test_the_card_exists_in_french_says_vous_and_fits_one_page(schema, tmp_path)
     assert EVIDENCE not in " ".join(sentences_of(card))
     paragraphs = pdf_blocks(pdf, tmp_path)
     assert paragraphs_in("nl", paragraphs, answers) == []
+
+
+def test_the_french_card_of_many_dutch_contacts_fits_one_page_in_pdf_and_word(schema, tmp_path):
+    card = build_staff_card(schema, many_contacts(), META, "fr")
+    assert any(isinstance(block, LanguageNote) for block in card.sections[0].blocks)
+    assert len(pypdf.PdfReader(BytesIO(render_pdf(card, Style()))).pages) == 1
+    if shutil.which("soffice"):
+        assert len(pypdf.PdfReader(word_as_pdf(render_docx(card, Style()), tmp_path, "card-fr")).pages) == 1
