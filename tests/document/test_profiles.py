@@ -115,7 +115,7 @@ def test_client_nouns_follow_the_sector(built):
 
 def test_every_level_reference_uses_the_organisations_own_level_names(built, schema):
     name, answers, text = built
-    rows = answers.get("procedure", {}).get("severity_levels") or schema.question("procedure.severity_levels").default
+    rows = answers.get("procedure", {}).get("severity_levels") or schema.question("procedure.severity_levels").default_value("nl")
     own = {row["level"] for row in rows}
     named = set(re.findall(r"“([^”]+)”", " ".join(re.findall(r"niveaus? “[^”]+”(?: of “[^”]+”)*", text))))
     assert named and named <= own
