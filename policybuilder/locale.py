@@ -20,6 +20,8 @@ BELGIAN = {"nl": "nl_BE", "fr": "fr_BE"}
 # Each language named in itself, so that someone who cannot read the current one still finds theirs.
 NAMES = {"nl": "Nederlands", "fr": "Français"}
 SESSION_KEY = "locale"
+# Set when the choice was made before logging in: the login that follows keeps it in the account.
+CHOSEN_LOGGED_OUT = "locale_chosen_logged_out"
 
 bp = Blueprint("locale", __name__)
 
@@ -75,10 +77,22 @@ def switch():
         flash(_("Dit formulier was verlopen. Probeer opnieuw."), "error")
         return redirect(_back())
     session[SESSION_KEY] = language
+    session[CHOSEN_LOGGED_OUT] = not current_user.is_authenticated
     if current_user.is_authenticated:
-        db.session.execute(update(User).where(User.id == current_user.id).values(locale=language))
-        db.session.commit()
+        _save(current_user, language)
     return redirect(_back())
+
+
+def keep_choice_made_before_login(user: User) -> None:
+    """Right after login: a language picked on the way in (logged out) becomes the account's setting."""
+    language = session.get(SESSION_KEY)
+    if session.pop(CHOSEN_LOGGED_OUT, False) and language in LANGUAGES and user.locale != language:
+        _save(user, language)
+
+
+def _save(user: User, language: str) -> None:
+    db.session.execute(update(User).where(User.id == user.id).values(locale=language))
+    db.session.commit()
 
 
 def _back() -> str:

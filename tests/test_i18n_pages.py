@@ -16,6 +16,7 @@ from policybuilder.extensions import db
 from policybuilder.models import ProtocolVersion, SectorTemplate, User
 from policybuilder.schema_store import get_schema
 
+from .conftest import PASSWORD
 from .browser.pages import APPROVER, DRAFTER, EDITOR, build_site, page_urls
 from .forms import read_form
 from .test_i18n import PLACEHOLDER, PO
@@ -197,6 +198,18 @@ def test_the_switch_keeps_the_choice_for_an_anonymous_visitor(anon_client, draft
     page = anon_client.get("/login").get_data(as_text=True)
     assert _language(page) == "fr-BE" and "Se connecter" in page_text(page)
     assert _language(anon_client.get("/login", headers={"Accept-Language": "nl"}).get_data(as_text=True)) == "fr-BE"
+
+
+def test_a_language_picked_before_logging_in_becomes_the_accounts(app, anon_client, drafter, token):
+    with app.app_context():
+        db.session.get(User, drafter).locale = "nl"
+        db.session.commit()
+    anon_client.post("/language", data={"csrf_token": token(anon_client, "/login"), "language": "fr", "next": "/login"})
+    anon_client.post("/login", data={"csrf_token": token(anon_client, "/login"), "email": "an.drafter@delinde.be",
+                                     "password": PASSWORD})
+    with app.app_context():
+        assert db.session.get(User, drafter).locale == "fr"
+    assert "Vos protocoles" in page_text(anon_client.get("/").get_data(as_text=True))
 
 
 def test_the_switch_saves_a_logged_in_persons_language(app, client, drafter, token):

@@ -14,7 +14,7 @@ from .. import audit
 from ..audit_log import sentence as audit_sentence
 from ..access import organisation_or_404
 from ..extensions import db, limiter
-from ..locale import interface_language
+from ..locale import interface_language, keep_choice_made_before_login
 from ..models import AuditEvent, Membership, MembershipInvitation, User
 from ..schema_store import get_schema
 from ..wizard.forms import sector_choices
@@ -38,6 +38,7 @@ def login():
         user = find_user(form.email.data)
         if password_matches(user, form.password.data):
             login_user(user)
+            keep_choice_made_before_login(user)
             waiting = len(pending_invitations(user))
             if waiting and not request.args.get("next"):
                 flash(ngettext("Er wacht een uitnodiging op je antwoord.", "Er wachten %(num)s uitnodigingen op je antwoord.", waiting))
@@ -79,6 +80,7 @@ def setup():
             form.email.errors.append(str(exc))
         else:
             login_user(user)
+            keep_choice_made_before_login(user)
             flash(_("Welkom! Je organisatie en je beheerdersaccount zijn aangemaakt."), "success")
             return redirect(url_for("wizard.index"))
     return render_template("auth/setup.html", form=form)
@@ -99,6 +101,7 @@ def set_password(token: str):
             return render_template("auth/link_invalid.html"), 409
         else:
             login_user(user)
+            keep_choice_made_before_login(user)
             flash(_("Je wachtwoord is ingesteld. Andere sessies van je account zijn afgesloten."), "success")
             return redirect(url_for("wizard.index"))
     return render_template("auth/set_password.html", form=form, user=user)
