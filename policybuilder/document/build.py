@@ -186,12 +186,14 @@ class _Builder:
         for number, clause in enumerate(clauses, start=1):
             if not applies(self.schema, self.answers, clause.when):
                 continue
-            if clause.heading:
+            if clause.heading and self.lang in clause.heading:  # a heading only in Dutch goes into the template note
                 blocks.append(Heading(2, plain(self.fill(clause.heading)), f"{prefix}-{number}"))
             blocks += self.with_notes(self.clause_block(clause))
         return blocks
 
     def clause_block(self, clause: Clause | Block):
+        if clause.kind in ("paragraph", "note") and self.lang not in (clause.text or {}):
+            return self.template_note(clause)
         if clause.kind in ("paragraph", "note"):
             runs = self.fill(clause.text, whole=True)
             if (typed := _quoted(runs)) is not None:  # the answer alone, in the other language: the note is the block
@@ -232,6 +234,13 @@ class _Builder:
         """"Answer given in Dutch only: “…”", the quote tagged with its language (numbered unless 0)."""
         before, _, after = self.labels["answer_other_language"].partition("{answer}")
         return self.note(number, (Run(before), Run(typed, lang=self.source), Run(after)))
+
+    def template_note(self, clause: Clause) -> LanguageNote:
+        """A sector template's clause stored before templates were bilingual (Dutch only): quoted in a note, tagged Dutch."""
+        wording = [text(clause.heading, "nl")] if clause.heading and self.lang not in clause.heading else []
+        wording.append(plain(self.fill(clause.text)))
+        before, _, after = self.labels["template_other_language"].partition("{text}")
+        return self.note(0, (Run(before), Run(" — ".join(wording), lang="nl"), Run(after)))
 
     def note(self, number: int, runs: Inline) -> LanguageNote:
         mark = (Run(str(number), superscript=True), Run(" ")) if number else ()
