@@ -402,12 +402,12 @@ FR_CONTRACTIONS = {("à", "le"): "au", ("à", "les"): "aux", ("de", "le"): "du",
 
 def _contract_fr(previous: Run, filled: Inline) -> tuple[Run, Inline]:
     """French "à le conseiller" -> "au conseiller" where fixed text meets a filled-in fact."""
-    head, _, preposition = previous.text.rstrip(" ").rpartition(" ")
+    head, space, preposition = previous.text.rstrip(" ").rpartition(" ")
     article, _, rest = filled[0].text.partition(" ")
     merged = FR_CONTRACTIONS.get((preposition, article)) if previous.text.endswith(" ") else None
     if not merged:
         return previous, filled
-    previous = dataclasses.replace(previous, text=f"{head} {merged} " if head else f"{merged} ")
+    previous = dataclasses.replace(previous, text=f"{head}{space}{merged} ")  # " à " between two facts keeps its space
     return previous, (dataclasses.replace(filled[0], text=rest), *filled[1:])
 
 

@@ -166,6 +166,14 @@ def test_french_contracts_a_preposition_with_the_article_of_a_fact(schema):
     assert "à le " not in text
 
 
+def test_the_contraction_keeps_the_space_before_a_lone_preposition_between_two_facts():
+    from policybuilder.document.build import _contract_fr
+    from policybuilder.document.model import Run
+
+    assert _contract_fr(Run(" à "), (Run("le responsable"),)) == (Run(" au "), (Run("responsable"),))
+    assert _contract_fr(Run("signalez-le à "), (Run("les parents"),)) == (Run("signalez-le aux "), (Run("parents"),))
+
+
 def test_composed_facts_never_carry_a_placeholder(schema):
     from policybuilder.document.facts import derive_facts
 
