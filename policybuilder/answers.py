@@ -6,6 +6,7 @@ but empty is a blank that the document marks as such.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -178,10 +179,24 @@ def _folded(answer: Any) -> Any:
     return SPACES.sub(" ", answer).strip() if isinstance(answer, str) else answer
 
 
-def translation(answers: dict, key: str, lang: str) -> str:
-    """The drafter's translation into ``lang`` of the answer ``key`` ("" when there is none)."""
+def source_hash(typed: str) -> str:
+    """The short fingerprint, kept beside a translation, of the answer it translates (white space folded)."""
+    return hashlib.sha256(" ".join(typed.split()).encode()).hexdigest()[:16]
+
+
+def translation(answers: dict, key: str, lang: str, typed: str | None = None) -> str:
+    """The drafter's translation into ``lang`` of the answer ``key`` ("" when there is none).
+
+    With ``typed``: "" as well when the translation was made of another text (its recorded fingerprint differs:
+    the answer was edited since, or a group row moved), so that no document shows a translation of something else.
+    """
     found = ((answers.get(TRANSLATIONS_KEY) or {}).get(lang) or {}).get(key)
-    return found.strip() if isinstance(found, str) else ""
+    if not isinstance(found, str):
+        return ""
+    recorded = ((answers.get(TRANSLATION_SOURCES_KEY) or {}).get(lang) or {}).get(key)
+    if typed is not None and recorded and recorded != source_hash(typed):
+        return ""
+    return found.strip()
 
 
 def localised(schema: Schema, answers: dict, ref: str, lang: str) -> tuple[Any, dict[str, str]]:
@@ -199,7 +214,7 @@ def localised(schema: Schema, answers: dict, ref: str, lang: str) -> tuple[Any, 
     if question.type != "group":
         if not question.translatable or not isinstance(answer, str) or answer == question.default_value(lang):
             return answer, {}
-        if translated := translation(answers, ref, lang):
+        if translated := translation(answers, ref, lang, answer):
             return translated, {}
         return answer, {ref: answer}
     defaults = {(field.id, _folded(row.get(field.id))) for row in question.default_value(lang) or () for field in question.fields}
@@ -210,7 +225,7 @@ def localised(schema: Schema, answers: dict, ref: str, lang: str) -> tuple[Any, 
             cell, key = row.get(field.id), f"{ref}.{index}.{field.id}"
             if not field.translatable or not isinstance(cell, str) or is_empty(cell) or (field.id, _folded(cell)) in defaults:
                 continue
-            if translated := translation(answers, key, lang):
+            if translated := translation(answers, key, lang, cell):
                 row[field.id] = translated
             else:
                 foreign[key] = cell

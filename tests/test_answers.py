@@ -12,6 +12,7 @@ from policybuilder.answers import (
     holds,
     localised,
     missing,
+    source_hash,
     typed_texts,
     validate_answers,
     value,
@@ -175,3 +176,13 @@ def test_typed_texts_are_what_the_other_language_needs_a_translation_of_translat
                TRANSLATIONS_KEY: {"fr": {"step.note": "dans les 48 heures"}}}
     assert typed_texts(tiny, answers, "fr") == {"step.note": "binnen 48 uur", "step.people.1.role": "Teamcoach"}
     assert typed_texts(tiny, answers, "nl") == {}
+
+
+def test_a_translation_of_another_text_is_not_used():
+    tiny = tiny_schema()
+    answers = {"step": {"note": "binnen 48 uur", "people": [{"role": "Teamcoach"}]},
+               TRANSLATIONS_KEY: {"fr": {"step.note": "dans les 48 heures", "step.people.0.role": "Coach"}},
+               TRANSLATION_SOURCES_KEY: {"fr": {"step.note": source_hash(" binnen 48\nuur"), "step.people.0.role": source_hash("Directeur")}}}
+    assert localised(tiny, answers, "step.note", "fr") == ("dans les 48 heures", {})  # the fingerprint fits
+    rows, foreign = localised(tiny, answers, "step.people", "fr")  # made for another row's text: not used
+    assert rows == [{"role": "Teamcoach"}] and foreign == {"step.people.0.role": "Teamcoach"}
