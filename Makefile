@@ -8,7 +8,7 @@ PORT ?= 5000
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libcairo2 fonts-dejavu-core
 TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils libreoffice-writer-nogui redis-server openjdk-17-jre-headless
 
-.PHONY: run dev test test-postgres bench bench-load install system-run system-test clean
+.PHONY: run dev test test-postgres bench bench-load install catalogue system-run system-test clean
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ CATALOGUES := $(wildcard policybuilder/translations/*/LC_MESSAGES/messages.po)
 	$(BIN)/pybabel compile --statistics -i $< -o $@
 
 install: $(BIN)/.installed $(CATALOGUES:.po=.mo)
+
+# After adding or changing an interface string: its msgid joins each catalogue without a translation (or marked
+# fuzzy); tests/test_i18n.py names every such msgid until it has its French.
+catalogue: $(BIN)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -w 120 -o $(VENV)/messages.pot .
+	$(BIN)/pybabel update -i $(VENV)/messages.pot -d policybuilder/translations -w 120 --ignore-pot-creation-date
 
 # Install the missing Debian packages (as root), or name them and stop.
 define install_missing
