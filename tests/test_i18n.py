@@ -65,7 +65,7 @@ def test_every_msgid_has_a_french_translation_with_the_same_placeholders():
             problems.append(f"{where}: empty French for {msgid!r}")
         elif _placeholders(message.string) != _placeholders(msgid):
             problems.append(f"{where}: placeholders differ: {msgid!r} → {message.string!r}")
-    assert not problems, "\n".join(problems)
+    assert not problems, "run `make catalogue`, then give the French:\n" + "\n".join(problems)
 
 
 def test_the_catalogue_has_no_leftover_entries():
