@@ -163,3 +163,11 @@ def test_the_french_card_of_many_dutch_contacts_fits_one_page_in_pdf_and_word(sc
     assert len(pypdf.PdfReader(BytesIO(render_pdf(card, Style()))).pages) == 1
     if shutil.which("soffice"):
         assert len(pypdf.PdfReader(word_as_pdf(render_docx(card, Style()), tmp_path, "card-fr")).pages) == 1
+
+
+def test_french_answers_in_a_french_document_need_no_note_and_nothing_is_dutch(schema, tmp_path):
+    answers = example("full-fr")
+    doc = build_document(schema, answers, META, "fr")
+    assert notes_of(doc) == [] and answers["procedure"]["evidence_location"] in " ".join(sentences_of(doc))
+    for paragraphs in (docx_paragraphs(render_docx(doc, Style())), pdf_blocks(render_pdf(doc, Style()), tmp_path)):
+        assert paragraphs_in("nl", paragraphs, answers) == []
