@@ -5,7 +5,9 @@ from pathlib import Path
 
 from flask import current_app
 
+from ..dates import local_date
 from ..document import Document, DocumentMeta, Style
+from ..answers import LANGUAGES, answers_language as answers_language_of
 from ..document.card import card_languages
 from ..federation.store import schema_for, style_of
 from ..models import Protocol, ProtocolVersion, TemplateVersion
@@ -13,6 +15,8 @@ from ..schema_store import get_schema
 from .cache import cached, content_key, read_cached
 from . import jobs
 from .jobs import PARTS, RenderSpec, render_spec
+
+DOCUMENT_LANGUAGES = LANGUAGES  # the languages the document texts are written in: Dutch, French
 
 
 def version_meta(version: ProtocolVersion) -> DocumentMeta:
@@ -22,7 +26,7 @@ def version_meta(version: ProtocolVersion) -> DocumentMeta:
     return DocumentMeta(
         organisation=version.protocol.title,
         version_label=str(version.number),
-        date=(approval.created_at if approval else version.submitted_at).date(),
+        date=local_date(approval.created_at if approval else version.submitted_at),
         status="approved" if approval else "draft",
         approved_by_name=approval.name if approval else "",
         approved_by_function=approval.function if approval else "",
@@ -41,7 +45,7 @@ def protocol_meta(protocol: Protocol) -> DocumentMeta:
     return DocumentMeta(
         organisation=protocol.title,
         version_label="concept",
-        date=protocol.updated_at.date(),
+        date=local_date(protocol.updated_at),
         status="draft",
     )
 
@@ -89,16 +93,41 @@ def document_file(
     return rendered_here(key, spec), key
 
 
+def answers_language(answers: dict) -> str:
+    """The language the drafter types the answers in: the protocol's own document language (Dutch unless French)."""
+    return answers_language_of(get_schema(), answers)
+
+
+def document_languages(answers: dict) -> tuple[str, str]:
+    """The languages the protocol's document is offered in: the answers' language first, then the other one."""
+    first = answers_language(answers)
+    return first, next(lang for lang in DOCUMENT_LANGUAGES if lang != first)
+
+
+def render_ahead_languages(answers: dict) -> tuple[str, ...]:
+    """The languages whose protocol PDF is made before anyone asks for it.
+
+    A PDF costs about a second of a render process, so only the files people are likely to ask for are made
+    ahead: both languages where French matters to the organisation (French-speaking staff, or answers typed in
+    French: the Dutch document then still serves the Flemish management and the inspection), else only the
+    answers' language. Any other file is made on its first download.
+    """
+    if "fr" in staff_card_languages(answers) or answers_language(answers) == "fr":
+        return document_languages(answers)
+    return (answers_language(answers),)
+
+
 def render_ahead_of(protocol: Protocol, version: ProtocolVersion | None = None, delay: float = 0) -> None:
-    """Queue the PDFs behind the download buttons (protocol, staff card per language) before anyone asks for them:
-    a version's at once, the draft's ``delay`` seconds after its last save (a newer save replaces the wait)."""
+    """Queue the PDFs behind the download buttons (protocol per language, staff card per staff language) before
+    anyone asks for them: a version's at once, the draft's ``delay`` seconds after its last save (a newer save
+    replaces the wait)."""
     if not current_app.config["RENDER_AHEAD"]:
         return
     if version is None:
         answers, meta, template = protocol.answers, protocol_meta(protocol), protocol.template_version
     else:
         answers, meta, template = version.answers, version_meta(version), version.template_version
-    renders = [render_request(answers, meta, "pdf", template)]
+    renders = [render_request(answers, meta, "pdf", template, lang) for lang in render_ahead_languages(answers)]
     renders += [render_request(answers, meta, "pdf", template, lang, "card") for lang in staff_card_languages(answers)]
     jobs.render_ahead(renders, delay, group=protocol.id if version is None else None)
 
@@ -108,6 +137,7 @@ def staff_card_languages(answers: dict) -> tuple[str, ...]:
     return card_languages(get_schema(), answers)
 
 
-def version_document(version: ProtocolVersion, fmt: str) -> bytes:
-    """The version's .docx or .pdf, identical every time it is asked for."""
-    return document_file(version.answers, version_meta(version), fmt, version.template_version)[0]
+def version_document(version: ProtocolVersion, fmt: str, lang: str | None = None) -> bytes:
+    """The version's .docx or .pdf (default: in its answers' language), identical every time it is asked for."""
+    lang = lang or answers_language(version.answers)
+    return document_file(version.answers, version_meta(version), fmt, version.template_version, lang)[0]

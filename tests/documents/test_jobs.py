@@ -1,6 +1,7 @@
 """PDFs are rendered off the request path: the 202 page, one render per document, renders ahead, RQ, the cache bound."""
 from __future__ import annotations
 
+import html as htmllib
 import logging
 import os
 import re
@@ -53,10 +54,11 @@ def test_a_missing_pdf_answers_the_waiting_page_then_the_file(queued, client, su
     assert page.status_code == 202 and page.headers["Cache-Control"] == "no-store"
     html = page.get_data(as_text=True)
     assert "Je document wordt gemaakt …" in html
-    again = re.search(r'<a class="button primary" href="([^"]+)">Opnieuw proberen</a>', html)[1]  # without JavaScript
-    assert again.startswith(f"{url}?v=")
+    again = htmllib.unescape(re.search(r'<a class="button primary" href="([^"]+)">Opnieuw proberen</a>', html)[1])  # without JavaScript
+    assert again.startswith(f"{url}?v=") and again.endswith("&lang=nl")
     assert 'src="/static/' in html and "render-wait" in html and "<script>" not in html  # strict CSP: no inline script
-    assert f'data-status-url="{again}&amp;status"' in html and f'data-file-url="{again}"' in html
+    escaped = htmllib.escape(again)
+    assert f'data-status-url="{escaped}&amp;status"' in html and f'data-file-url="{escaped}"' in html
     wait_ready(client, again)
     download = client.get(url)
     assert download.status_code == 200
@@ -66,7 +68,7 @@ def test_a_missing_pdf_answers_the_waiting_page_then_the_file(queued, client, su
 
 def test_the_waiting_page_delivers_the_draft_it_was_asked_for_even_when_saved_meanwhile(queued, client, submitted, submit):
     url = f"/protocols/{submitted}/download/pdf"
-    again = re.search(r'href="([^"]+)">Opnieuw proberen', client.get(url).get_data(as_text=True))[1]
+    again = htmllib.unescape(re.search(r'href="([^"]+)">Opnieuw proberen', client.get(url).get_data(as_text=True))[1])
     assert submit(f"/protocols/{submitted}/steps/learning", {"training": "Nieuwe vorming."}).status_code == 302
     wait_ready(client, again)
     text = "".join(page.extract_text() for page in PdfReader(BytesIO(client.get(again).data)).pages)

@@ -90,7 +90,7 @@ def fill_required(element) -> dict:
     values = {}
     for question in element.questions:
         if question.type == "group":
-            for row, defaults in enumerate(question.default or [{}]):
+            for row, defaults in enumerate(question.default_value("nl") or [{}]):
                 for field in question.fields:
                     if field.required and not defaults.get(field.id):
                         values[f"{question.id}-{row}-{field.id}"] = sample(field)
