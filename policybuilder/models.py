@@ -233,10 +233,11 @@ class Approval(db.Model):
 class DocumentFingerprint(db.Model):
     """What an approved version's .docx or .pdf holds, recorded once: verify compares with it instead of rendering again."""
 
-    __table_args__ = (UniqueConstraint("version_id", "format"),)
+    __table_args__ = (UniqueConstraint("version_id", "format", "lang"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("protocol_version.id"))
     format: Mapped[str] = mapped_column(String(10))  # docx or pdf
+    lang: Mapped[str] = mapped_column(String(2), default="nl", server_default="nl")  # the document's language
     file_sha256: Mapped[str] = mapped_column(String(64), index=True)
     content_sha256: Mapped[str] = mapped_column(String(64), index=True)  # what it shows: a PDF's drawn pages, a Word file's text
     text_sha256: Mapped[str] = mapped_column(String(64))  # of the text with white space folded

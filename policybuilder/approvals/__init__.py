@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..dates import local_date, local_today
 from ..extensions import db
 from ..models import Approval, Organisation, Protocol, ProtocolVersion
 from .verify import MAX_FILE_BYTES, verify_bytes
@@ -33,13 +34,13 @@ def verify_command(path: Path) -> None:
     from ..documents.files import version_document
 
     with path.open("rb") as handle:
-        result = verify_bytes(handle.read(MAX_FILE_BYTES + 1), version_document)
+        result = verify_bytes(handle.read(MAX_FILE_BYTES + 1), version_document, current_app.config["RENDER_TIMEOUT"])
     version = result.version
     if result.status == "match":
         approval = version.approval
         decided = (
             _("goedgekeurd door %(name)s (%(function)s) op %(date)s", name=approval.name, function=approval.function,
-              date=f"{approval.created_at:%d/%m/%Y}")
+              date=f"{local_date(approval.created_at):%d/%m/%Y}")
             if approval else _("niet goedgekeurd")
         )
         click.echo(_("%(file)s: KLOPT – %(org)s, versie %(n)s, %(decided)s, inhoudshash %(hash)s", file=path.name,
@@ -49,6 +50,7 @@ def verify_command(path: Path) -> None:
         "altered": lambda: _("%(file)s: GEWIJZIGD – het noemt versie %(n)s, maar de tekst of de pagina's verschillen", file=path.name, n=version.number),
         "unknown": lambda: _("%(file)s: komt met geen enkele bewaarde versie overeen", file=path.name),
         "unreadable": lambda: _("%(file)s: dit bestand kan niet gelezen worden", file=path.name),
+        "pending": lambda: _("%(file)s: nog niet klaar, probeer binnen een minuut opnieuw", file=path.name),
     }
     click.echo(" ".join(filter(None, [messages[result.status](), result.reason])), err=True)
     sys.exit(1)
@@ -59,7 +61,7 @@ def verify_command(path: Path) -> None:
 @with_appcontext
 def due_reviews_command(days: int) -> None:
     """List approved protocols whose review is overdue or due soon (for a scheduler to mail)."""
-    today = date.today()
+    today = local_today()
     due = db.session.execute(
         select(Approval.next_review_date, Organisation.name, ProtocolVersion.number)
         .join(ProtocolVersion, Approval.version_id == ProtocolVersion.id)

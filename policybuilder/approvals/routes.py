@@ -1,9 +1,7 @@
 """Versions, comparison and the approval decision."""
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -14,6 +12,7 @@ from ..documents.files import document_parts, version_meta
 from ..errors import Conflict
 from ..extensions import limiter
 from ..auth.forms import ActionForm
+from ..dates import local_today
 from ..schema_store import get_schema
 from ..wizard.forms import as_int
 from ..wizard.routes import current_lang
@@ -104,7 +103,7 @@ def _decide(version, posted: dict, act):
 
 def _blank_forms(version) -> dict:
     """Both decision forms, prefilled with the approver's name and the default dates."""
-    today = date.today()
+    today = local_today()
     return {
         "approve_form": ApproveForm(
             formdata=None, prefix="approve", name=current_user.name, in_force_date=today,
@@ -125,10 +124,11 @@ def compare_versions(protocol_id: int):
 
 
 @bp.route("/verify", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])  # public, and a check may render a document
+@limiter.limit("20 per minute", methods=["POST"])  # public
 def verify():
     form = VerifyForm()
-    result = verify_upload(form.document.data) if form.validate_on_submit() else None
+    # An approved version's fingerprints are made after the approval; a check that comes first does not wait for them.
+    result = verify_upload(form.document.data, current_app.config["RENDER_WAIT"]) if form.validate_on_submit() else None
     return render_template("approvals/verify.html", form=form, result=result), 422 if form.errors else 200
 
 

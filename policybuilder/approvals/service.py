@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -16,12 +17,14 @@ from sqlalchemy.exc import IntegrityError
 from .. import audit
 from ..answers import value
 from ..completion import open_placeholders, with_blanks
+from ..dates import local_today
 from ..documents.files import render_ahead_of
 from ..errors import Conflict
 from ..extensions import db
 from ..models import Approval, Protocol, ProtocolVersion, StaleRevision, User, lock_at_revision
 from ..schema import Schema
 from ..schema_store import get_schema
+from . import fingerprints
 
 
 class ApprovalRefused(Exception):
@@ -108,7 +111,7 @@ def approve(version: ProtocolVersion, user: User, name: str, function: str, cons
                ProtocolVersion.id != version.id)
         .values(status="superseded")
     )
-    today = date.today()
+    today = local_today()
     approval = Approval(
         version=version, user=user, decision="approved", name=name, function=function,
         consultation_note=consultation_note, consultation_date=consultation_date,
@@ -120,6 +123,8 @@ def approve(version: ProtocolVersion, user: User, name: str, function: str, cons
     audit.record("version.approve", version.protocol.organisation_id, version, number=version.number, self_approved=own)
     db.session.commit()
     render_ahead_of(version.protocol, version)  # the approved file, kept in the cache
+    if current_app.config["RENDER_AHEAD"]:
+        fingerprints.record_later(version)  # what a check of its files compares with, made now rather than at the check
     return approval
 
 

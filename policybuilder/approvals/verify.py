@@ -5,24 +5,23 @@ parsing are bounded, and a file that cannot be read within those bounds is "unre
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import zipfile
 from dataclasses import dataclass
 from io import BytesIO
 
-import pypdf
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from lxml import etree
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import FROZEN_STATUSES, DocumentFingerprint, ProtocolVersion
+from .fingerprints import sha256 as _sha256
+from .fingerprints import wait_recorded
 
-HASH = re.compile(r"(?:Inhoudshash|Empreinte)\s*:?\s*([0-9a-f]{12})\b")
+HASH = re.compile(r"(?:Inhoudshash|Empreinte(?: du contenu)?)\s*:?\s*([0-9a-f]{12})\b")  # the footer, in Dutch or French
 MB = 1024 * 1024
 MAX_FILE_BYTES = 20 * MB  # the command line; the web form is held to the application's request limit
 MAX_PAGES = 500
@@ -62,7 +61,7 @@ class DocumentFacts:
 
 @dataclass(frozen=True)
 class VerifyResult:
-    status: str  # match, altered, unknown, unreadable
+    status: str  # match, altered, unknown, unreadable, pending (its fingerprints are still being made)
     version: ProtocolVersion | None = None
     reason: str | None = None  # a Dutch sentence explaining an altered or unreadable file
 
@@ -82,6 +81,8 @@ def read_document(data: bytes, with_text: bool = True) -> DocumentFacts:
 
 
 def _pdf_facts(data: bytes, with_text: bool) -> DocumentFacts:
+    import pypdf  # only when a PDF is checked: not at every start of the application
+
     try:
         with pypdf.apply_configuration(**PDF_LIMITS):
             reader = pypdf.PdfReader(BytesIO(data))
@@ -173,18 +174,20 @@ def _folded(text: str) -> str:
     return " ".join(text.split())
 
 
-def verify_bytes(data: bytes, regenerate) -> VerifyResult:
+def verify_bytes(data: bytes, regenerate, wait: float = 0) -> VerifyResult:
     """Find the version whose hash the file names; a match only if the file has exactly that version's pages and text.
 
-    A file byte for byte as handed out matches its recorded fingerprint at once; otherwise its text and pages are
-    compared with the fingerprint, recorded on first need. ``regenerate(version, fmt)`` returns a version's document.
+    An approved version is compared with the fingerprints recorded after its approval (nothing is rendered);
+    ``wait`` seconds are given to recording them when they are not there yet, else the answer is "pending".
+    A version not yet decided is compared with its document made now: ``regenerate(version, fmt)``.
     """
-    known = db.session.scalar(select(DocumentFingerprint).where(DocumentFingerprint.file_sha256 == _sha256(data)))
+    known = db.session.scalar(select(DocumentFingerprint).where(DocumentFingerprint.file_sha256 == _sha256(data)).limit(1))
     if known is not None:
         return VerifyResult("match", known.version)
     try:
         facts = read_document(data, with_text=False)
-        known = db.session.scalar(select(DocumentFingerprint).filter_by(content_sha256=facts.content, format=facts.kind, pages=facts.pages))
+        known = db.session.scalar(select(DocumentFingerprint).filter_by(
+            content_sha256=facts.content, format=facts.kind, pages=facts.pages).limit(1))
         if known is not None and not facts.changed:
             return VerifyResult("match", known.version)
         facts = read_document(data)
@@ -198,37 +201,22 @@ def verify_bytes(data: bytes, regenerate) -> VerifyResult:
         return VerifyResult("unknown")
     if facts.changed:
         return VerifyResult("altered", candidates[0], str(facts.changed))
+    shown = (_sha256(facts.text.encode()), facts.pages)
     for version in candidates:
-        original = fingerprint(version, facts.kind, regenerate)
-        if (original.text_sha256, original.pages) == (_sha256(facts.text.encode()), facts.pages):
+        if version.status not in FROZEN_STATUSES:  # its document still changes when it is decided: nothing recorded
+            original = read_document(regenerate(version, facts.kind))
+            if (_sha256(original.text.encode()), original.pages) == shown:
+                return VerifyResult("match", version)
+            continue
+        if not wait_recorded(version, wait):
+            return VerifyResult("pending", version)
+        recorded = db.session.scalars(select(DocumentFingerprint).filter_by(version_id=version.id, format=facts.kind))
+        if any((fingerprint.text_sha256, fingerprint.pages) == shown for fingerprint in recorded):
             return VerifyResult("match", version)
     return VerifyResult("altered", candidates[0])
 
 
-def fingerprint(version: ProtocolVersion, fmt: str, regenerate) -> DocumentFingerprint:
-    """The fingerprint of the version's ``fmt`` file: the recorded one, else made from the file (and recorded once approved)."""
-    recorded = db.session.scalar(select(DocumentFingerprint).filter_by(version_id=version.id, format=fmt))
-    if recorded is not None:
-        return recorded
-    data = regenerate(version, fmt)
-    facts = read_document(data)
-    made = DocumentFingerprint(version_id=version.id, format=fmt, file_sha256=_sha256(data), content_sha256=facts.content,
-                               text_sha256=_sha256(facts.text.encode()), pages=facts.pages)
-    if version.status in FROZEN_STATUSES:  # a submitted version's document still changes when it is decided
-        try:
-            db.session.add(made)
-            db.session.commit()
-        except IntegrityError:  # recorded meanwhile by a simultaneous check: that one counts
-            db.session.rollback()
-            return db.session.scalar(select(DocumentFingerprint).filter_by(version_id=version.id, format=fmt))
-    return made
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def verify_upload(storage) -> VerifyResult:
+def verify_upload(storage, wait: float = 0) -> VerifyResult:
     """Verify an uploaded file (a werkzeug FileStorage), reading no more than the bound."""
     from ..documents.files import version_document
 
@@ -236,4 +224,4 @@ def verify_upload(storage) -> VerifyResult:
         data = storage.read(MAX_FILE_BYTES + 1)
     finally:
         storage.close()  # a large upload is spooled to a temporary file: let it go now
-    return verify_bytes(data, version_document)
+    return verify_bytes(data, version_document, wait)
