@@ -181,8 +181,9 @@ class Recorder:
         return body if problem is None else None
 
 
-def drafter_loop(browser: Browser, protocol_id: int, recorder: Recorder, offset: int) -> None:
-    """Open a step, change one answer, save it; the next step; until the end of the window."""
+def drafter_loop(browser: Browser, protocol_id: int, recorder: Recorder, offset: int, preview: bool) -> None:
+    """Open a step (and its live preview, as the page's script does on a wide screen), change one answer, save it;
+    the next step; until the end of the window."""
     round_number = offset
     while time.monotonic() < recorder.end:
         step = STEPS[round_number % len(STEPS)]
@@ -191,6 +192,8 @@ def drafter_loop(browser: Browser, protocol_id: int, recorder: Recorder, offset:
         round_number += 1
         if page is None:
             continue
+        if preview:
+            recorder.timed("GET preview", lambda: browser.request("GET", f"{url}/preview"), lambda s: s == 200)
         fields = read_form(page.decode())
         if step == "learning":  # a real change, so that the protocol's documents change too
             fields = [(k, f"Vorming ronde {round_number}." if k == "training" else v) for k, v in fields]
@@ -222,13 +225,14 @@ def logged_in(port: int, email: str) -> Browser:
     return browser
 
 
-def run_variant(port: int, people: list[tuple[str, int]], seconds: float, warmup: float, downloads: int, server: int) -> Recorder:
+def run_variant(port: int, people: list[tuple[str, int]], seconds: float, warmup: float, downloads: int, server: int,
+                preview: bool) -> Recorder:
     """Everyone logs in first; then the drafters (and downloaders) run, measured after the warm-up."""
     drafters = [(logged_in(port, email), pid) for email, pid in people]
     downloaders = [(logged_in(port, email), pid) for email, pid in people[:downloads]]
     start = time.monotonic() + warmup
     recorder = Recorder(start, start + seconds)
-    threads = [threading.Thread(target=drafter_loop, args=(browser, pid, recorder, n)) for n, (browser, pid) in enumerate(drafters)]
+    threads = [threading.Thread(target=drafter_loop, args=(browser, pid, recorder, n, preview)) for n, (browser, pid) in enumerate(drafters)]
     threads += [threading.Thread(target=download_loop, args=(browser, pid, recorder)) for browser, pid in downloaders]
     for thread in threads:
         thread.start()
@@ -251,14 +255,14 @@ def report(title: str, recorder: Recorder, seconds: float) -> dict[str, float]:
     print(f"\n{title}")
     print(f"{'request':<14}{'count':>7}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}   target")
     p95s = {}
-    for kind in ("GET step", "POST step", "PDF download"):
+    for kind in ("GET step", "GET preview", "POST step", "PDF download"):
         values = recorder.times.get(kind)
         if not values:
             continue
         p95s[kind] = percentile(values, 0.95)
         errors = len(recorder.errors.get(kind, []))
         target = ""
-        if kind != "PDF download":
+        if kind in ("GET step", "POST step"):
             verdict = "ok" if p95s[kind] < TARGET_P95_MS and not errors else "MISSED"
             target = f"p95 < {TARGET_P95_MS} ms, 0 errors: {verdict}"
         print(f"{kind:<14}{len(values):>7}{len(values) / seconds:>8.1f}{percentile(values, 0.5):>9.0f}{p95s[kind]:>9.0f}"
@@ -267,8 +271,11 @@ def report(title: str, recorder: Recorder, seconds: float) -> dict[str, float]:
             print(f"{'':<14}errors: {', '.join(sorted(set(recorder.errors[kind])))}")
     total = sum(len(v) for v in recorder.times.values())
     print(f"{'all':<14}{total:>7}{total / seconds:>8.1f}   load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    rounds = len(recorder.times.get("POST step", []))
     print(f"server CPU: {recorder.server_cpu / seconds:.2f} of {os.cpu_count()} cores"
-          f"{f', {1000 * recorder.server_cpu / total:.0f} ms a request' if total else ''} (what the server got, whatever else runs)")
+          f"{f', {1000 * recorder.server_cpu / total:.1f} ms a request' if total else ''}"
+          f"{f', {1000 * recorder.server_cpu / rounds:.1f} ms a drafter round (open, save)' if rounds else ''}"
+          " (what the server got, whatever else runs)")
     return p95s
 
 
@@ -278,7 +285,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60, help="measuring window per variant")
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--drafters", type=int, default=20)
-    parser.add_argument("--downloads", type=int, default=5)
+    parser.add_argument("--downloads", type=int, default=5, help="downloaders in the second variant (0: no second variant)")
+    parser.add_argument("--no-preview", dest="preview", action="store_false",
+                        help="drafters do not load the step's live preview (a narrow screen, or no JavaScript)")
     args = parser.parse_args()
 
     instance = Path(tempfile.mkdtemp(prefix="policybuilder-load-"))
@@ -290,13 +299,15 @@ def main() -> None:
         people = seed(env, args.drafters)
         server = start_server(args.server, env, port, log)
         try:
-            print(f"{args.server} on 127.0.0.1:{port}, {os.cpu_count()} cores, {args.drafters} drafters, "
+            print(f"{args.server} on 127.0.0.1:{port}, {os.cpu_count()} cores, {args.drafters} drafters{'' if args.preview else ' (no preview)'}, "
                   f"{args.seconds:.0f} s per variant after {args.warmup:.0f} s warm-up; instance {instance}")
-            first = run_variant(port, people, args.seconds, args.warmup, 0, server.pid)
+            first = run_variant(port, people, args.seconds, args.warmup, 0, server.pid, args.preview)
             alone, alone_errors = report("drafters alone", first, args.seconds), any(first.errors.values())
-            second = run_variant(port, people, args.seconds, args.warmup, args.downloads, server.pid)
-            busy = report(f"drafters with {args.downloads} PDF downloads at the same time", second, args.seconds)
-            busy_errors = any(second.errors.values())
+            busy, busy_errors = {}, False
+            if args.downloads:
+                second = run_variant(port, people, args.seconds, args.warmup, args.downloads, server.pid, args.preview)
+                busy = report(f"drafters with {args.downloads} PDF downloads at the same time", second, args.seconds)
+                busy_errors = any(second.errors.values())
         finally:
             if server.poll() is not None:
                 print(f"the server stopped by itself (exit code {server.returncode})")

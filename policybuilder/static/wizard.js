@@ -30,6 +30,7 @@
   var retryDelay = 2000;
   var previewTimer = null;
   var previewSeq = 0;
+  var typedSincePreview = false; // the form was changed: from then on the preview follows the typed answers
 
   function field(name) {
     return form.querySelector("input[name='" + name + "']");
@@ -256,11 +257,17 @@
     });
   }
 
-  /* Live preview: the document's part for this step, from the typed answers; nothing is stored. */
+  /* Live preview: the document's part for this step, from the typed answers; nothing is stored.
+     A closed panel (on small screens) asks for nothing until it is opened. */
   function refreshPreview() {
     if (!previewUrl || !previewBody) {
       return;
     }
+    typedSincePreview = true;
+    if (previewPanel && !previewPanel.open) {
+      return;
+    }
+    previewBody.removeAttribute("data-src");
     var seq = ++previewSeq;
     post(previewUrl, encoded(), false)
       .then(function (response) {
@@ -352,5 +359,36 @@
 
   if (previewPanel && window.matchMedia("(max-width: 900px)").matches) {
     previewPanel.open = false;
+  }
+
+  /* The saved draft's part of the document comes after the page itself, once the panel is open. */
+  function loadPreview() {
+    var source = previewBody && previewBody.getAttribute("data-src");
+    if (!previewPanel || !previewPanel.open || (!source && !typedSincePreview)) {
+      return;
+    }
+    if (typedSincePreview) {
+      refreshPreview();
+      return;
+    }
+    previewBody.removeAttribute("data-src");
+    var seq = ++previewSeq;
+    fetch(source, { credentials: "same-origin" })
+      .then(function (response) {
+        return response.ok ? response.text() : Promise.reject(response.status);
+      })
+      .then(function (html) {
+        if (seq === previewSeq) {
+          previewBody.innerHTML = html;
+        }
+      })
+      .catch(function () {
+        previewBody.setAttribute("data-src", source); // asked again when the panel is opened again
+      });
+  }
+
+  if (previewPanel) {
+    previewPanel.addEventListener("toggle", loadPreview);
+    loadPreview();
   }
 })();

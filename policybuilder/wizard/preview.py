@@ -1,28 +1,61 @@
-"""The part of the document one wizard step produces, for the live preview beside the step."""
+"""The part of the document one wizard step produces, for the live preview beside the step.
+
+Each web process keeps the documents it built lately, by content, so that a preview builds only what
+changed (while the drafter types, the step left empty stays the same), and the saved draft's preview
+per revision, so that opening a step again or reloading it costs nothing.
+"""
 from __future__ import annotations
 
 import dataclasses
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 
-from ..document import render_html
+from ..canonical import content_hash
+from ..document import Document, DocumentMeta, Style, render_html
 from ..document.model import NoteBox, Run, Section
-from ..documents.files import document_parts
-from ..documents.routes import protocol_meta
+from ..documents.files import document_parts, protocol_meta
 from ..models import Protocol
 from ..schema import Element
+from ..schema_store import get_schema
 
 OWN_SECTION = {"profile": "intro"}
 
 
-def step_preview(protocol: Protocol, element: Element, answers: dict) -> str:
+class Recent:
+    """A map that keeps its ``size`` most recently used entries; safe for the threads of one process."""
+
+    def __init__(self, size: int):
+        self.size, self._entries, self._lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], object]):
+        """The value of ``key``, made by ``make()`` (outside the lock) when it is not kept."""
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = make()
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
+
+
+_documents = Recent(64)  # (schema, answers hash, meta, template, lang) -> (Document, Style)
+_saved_previews = Recent(256)  # (schema, protocol, revision, meta, template, step, lang) -> HTML
+
+
+def step_preview(protocol: Protocol, element: Element, answers: dict, lang: str = "nl") -> str:
     """HTML of the document's sections that this step's answers fill in, rendered by the preview's renderer.
 
     A section belongs to the step when it is the step's own chapter or when it reads differently
     with the step's answers left empty.
     """
     meta = protocol_meta(protocol)
-    doc, style = document_parts(answers, meta, protocol.template_version)
+    doc, style = _document(answers, meta, protocol, lang)
     blanked = {**answers, element.key: {q.id: None for q in element.questions}}
-    without, _style = document_parts(blanked, meta, protocol.template_version)
+    without, _style = _document(blanked, meta, protocol, lang)
     own = OWN_SECTION.get(element.key, f"ch-{element.key}")
     # Blank answers add the "not yet filled in" note to the introduction; that alone does not tie it to this step.
     note = NoteBox((Run(doc.labels.get("placeholder_note", "")),))
@@ -32,6 +65,17 @@ def step_preview(protocol: Protocol, element: Element, answers: dict) -> str:
         if section.anchor == own or others.get(section.anchor) != _without(section, note)
     )
     return render_html(dataclasses.replace(doc, sections=sections), style, fragment=True)
+
+
+def saved_step_preview(protocol: Protocol, element: Element, lang: str = "nl") -> str:
+    """The preview of the step from the saved draft: made once per revision (and language) in each process."""
+    key = (get_schema(), protocol.id, protocol.revision, protocol_meta(protocol), protocol.template_version_id, element.key, lang)
+    return _saved_previews.get(key, lambda: step_preview(protocol, element, protocol.answers, lang))
+
+
+def _document(answers: dict, meta: DocumentMeta, protocol: Protocol, lang: str) -> tuple[Document, Style]:
+    key = (get_schema(), content_hash(answers), meta, protocol.template_version_id, lang)
+    return _documents.get(key, lambda: document_parts(answers, meta, protocol.template_version, lang))
 
 
 def _without(section: Section, note: NoteBox) -> tuple:

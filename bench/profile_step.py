@@ -1,0 +1,104 @@
+"""Profile one GET and one POST of a wizard step in-process (test client, examples/full.json).
+
+`.venv/bin/python bench/profile_step.py [--step contacts] [--rounds 20] [--profile]`: prints the mean CPU time
+of a GET and a POST of the step, the SQL statements each sends, and with --profile the top of cProfile's list.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import event  # noqa: E402
+from werkzeug.datastructures import MultiDict  # noqa: E402
+
+from policybuilder import create_app  # noqa: E402
+from policybuilder.extensions import db  # noqa: E402
+from policybuilder.models import Membership, Organisation, Protocol, User  # noqa: E402
+from tests.forms import read_form  # noqa: E402
+
+PASSWORD = "een lang genoeg wachtwoord"
+
+
+def make_app(instance: Path):
+    """An app on a fresh SQLite file with one drafter and one protocol filled with examples/full.json."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'db.sqlite'}", "SECRET_KEY": "bench",
+                      "DOCUMENT_CACHE_DIR": str(instance / "cache"), "RENDER_AHEAD": False,
+                      "SESSION_COOKIE_SECURE": False, "RATELIMIT_ENABLED": False})
+    answers = json.loads((ROOT / "examples/full.json").read_text(encoding="utf-8"))
+    with app.app_context():
+        db.create_all()
+        organisation = Organisation(name="VZW Profiel", sector="youth_care")
+        db.session.add(organisation)
+        db.session.flush()
+        user = User(email="drafter@bench.test", name="Drafter")
+        user.set_password(PASSWORD)
+        user.memberships = [Membership(organisation_id=organisation.id, role="drafter")]
+        protocol = Protocol(organisation_id=organisation.id, answers=answers, saved_steps=[])
+        db.session.add_all([user, protocol])
+        db.session.commit()
+        return app, protocol.id
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--step", default="contacts")
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
+    parser.add_argument("--sql", action="store_true", help="print the SQL statements of one GET and one POST")
+    args = parser.parse_args()
+    instance = Path(tempfile.mkdtemp(prefix="policybuilder-profile-"))
+    app, protocol_id = make_app(instance)
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    fields = [(k, v) for k, v in read_form(page) if k not in ("email", "password")]
+    assert client.post("/login", data=MultiDict([*fields, ("email", "drafter@bench.test"), ("password", PASSWORD)])).status_code == 302
+    url = f"/protocols/{protocol_id}/steps/{args.step}"
+    statements: list[str] = []
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2].split("\n")[0][:100]))
+
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        return response.get_data(as_text=True)
+
+    def post(fields):
+        response = client.post(url, data=MultiDict([*fields, ("nav", "stay")]))
+        assert response.status_code in (302, 303), response.status_code
+
+    page = get()
+    post(read_form(page))  # warm: forms built, templates compiled
+    for kind in ("GET", "POST"):
+        profiler = cProfile.Profile() if args.profile else None
+        total = 0.0
+        for _ in range(args.rounds):
+            fields = read_form(get()) if kind == "POST" else None
+            statements.clear()
+            began = time.process_time()
+            if profiler:
+                profiler.enable()
+            get() if kind == "GET" else post(fields)
+            if profiler:
+                profiler.disable()
+            total += time.process_time() - began
+        print(f"{kind} {args.step}: {1000 * total / args.rounds:.1f} ms CPU a request, {len(statements)} SQL statements")
+        if args.sql:
+            for statement in statements:
+                print("   ", statement)
+        if profiler:
+            pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", 35)))
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
