@@ -21,6 +21,7 @@ SENTENCES = {
     "protocol.create": lambda: _("%(actor)s begon het protocol “%(protocol)s”."),
     "protocol.create.copied": lambda: _("%(actor)s begon het protocol “%(protocol)s” met het profiel en de contactpersonen van een bestaand protocol."),
     "protocol.save": lambda: _("%(actor)s bewaarde de stap “%(step)s” van “%(protocol)s”."),
+    "protocol.translations": lambda: _("%(actor)s bewaarde de vertalingen van “%(protocol)s”."),
     "protocol.template_update": lambda: _("%(actor)s nam versie %(template_version)s van het sjabloon over in “%(protocol)s”."),
     "version.submit": lambda: _("%(actor)s diende versie %(number)s van “%(protocol)s” in ter goedkeuring."),
     "version.approve": lambda: _("%(actor)s keurde versie %(number)s van “%(protocol)s” goed."),

@@ -159,6 +159,18 @@ def step_form_classes(schema: Schema, langs=("nl", "fr")) -> StepFormClasses:
     return StepFormClasses(schema, tuple(langs))
 
 
+def translations_form(typed) -> type[StepForm]:
+    """A form with one field per typed answer (``Translation`` items): its translation, held to the answer's rules."""
+    fields = {}
+    for item in typed:
+        validators = [Optional(), Length(max=item.question.length_limit)]
+        if item.question.type == "text":
+            fields[item.field_name] = LineField(item.label, filters=[strip_control_chars, one_line], validators=validators)
+        else:
+            fields[item.field_name] = TextAreaField(item.label, filters=[strip_control_chars], validators=validators)
+    return type("TranslationsForm", (StepForm,), fields)
+
+
 def to_form_data(question: Question, answer: Any) -> Any:
     """Turn a stored JSON answer into what the form field expects."""
     if answer is None:

@@ -13,9 +13,10 @@ from wtforms import SelectChoice
 
 from .. import audit
 from ..access import protocol_or_404
-from ..answers import AnswersError, answer_text, validate_answers, value
+from ..answers import AnswersError, answer_text, typed_texts, validate_answers, value
 from ..auth.forms import ActionForm
-from ..documents.files import render_ahead_of
+from ..documents.files import document_languages, render_ahead_of
+from ..errors import Conflict
 from ..extensions import db
 from ..models import Protocol, StaleRevision
 from ..protocols import copied_steps, latest_protocol, start_answers, with_profile_contacts
@@ -33,6 +34,7 @@ from .forms import (
     NewProtocolForm,
     StepForm,
     as_int,
+    translations_form,
     ensure_one_row,
     error_links,
     field_errors,
@@ -46,6 +48,8 @@ from .forms import (
 from .preview import step_preview
 from .progress import missing_answers, missing_label, neighbour, step_states
 from .templating import enforce_fixed, merge_choices, newer_version, published_templates, step_template
+from .translations import translations as translation_list
+from .translations import with_translations
 
 bp = Blueprint("wizard", __name__)
 
@@ -68,6 +72,12 @@ def wizard_helpers():
         "field_warnings": lambda answers, key, question_id: field_warnings(answers, key, question_id, lang),
         "open_placeholders": lambda answers: open_placeholders(get_schema(), answers, lang),
     }
+
+
+@bp.app_template_global()
+def translation_count(protocol: Protocol) -> int:
+    """How many typed answers of the draft can be translated (the translations page is offered when there is one)."""
+    return len(typed_texts(get_schema(), protocol.answers, document_languages(protocol.answers)[1]))
 
 
 def display(question, answer, lang: str) -> str:
@@ -224,6 +234,42 @@ def review(protocol_id: int):
         "wizard/review.html", protocol=protocol, schema=schema, states=step_states(schema, protocol),
         newer=newer_version(protocol),
     )
+
+
+@bp.route("/protocols/<int:protocol_id>/translations", methods=["GET", "POST"])
+@login_required
+def translations(protocol_id: int):
+    """The answers typed in the answers' language, each with a field for its translation into the other language."""
+    protocol = protocol_or_404(protocol_id, "drafter")
+    schema = get_schema()
+    source_lang, target_lang = document_languages(protocol.answers)
+    typed = translation_list(schema, protocol.answers, target_lang, current_lang())
+    form = translations_form(typed)(data={item.field_name: item.translation for item in typed}, revision=protocol.revision)
+    problems = []
+    if form.validate_on_submit():
+        posted = {item.key: form[item.field_name].data or "" for item in typed}
+        answers = with_translations(protocol.answers, target_lang, typed, posted)
+        try:
+            validate_answers(schema, answers)
+            protocol.save_answers(answers, based_on=as_int(form.revision.data))
+        except AnswersError as exc:
+            problems = exc.problems
+        except StaleRevision:
+            typed_text = {item.label: posted[item.key] for item in typed if posted[item.key].strip()}
+            raise Conflict(_("Het concept werd intussen gewijzigd. Je vertalingen zijn niet bewaard; ze staan hieronder. "
+                             "Open de vertalingen opnieuw en vul ze aan."), typed_text) from None
+        else:
+            audit.record("protocol.translations", protocol.organisation_id, protocol, language=target_lang, revision=protocol.revision)
+            db.session.commit()
+            render_ahead_of(protocol, delay=current_app.config["RENDER_AHEAD_DELAY"])
+            flash(_("Je vertalingen zijn bewaard."), "success")
+            return redirect(url_for("wizard.translations", protocol_id=protocol.id))
+    _explain_expired(form)
+    failed = form.is_submitted() and (form.errors or problems)
+    return render_template(
+        "wizard/translations.html", protocol=protocol, schema=schema, states=step_states(schema, protocol), form=form,
+        typed=typed, source_lang=source_lang, target_lang=target_lang, problems=problems,
+    ), 422 if failed else 200
 
 
 def _step_parts(protocol_id: int, key: str):
