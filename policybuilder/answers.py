@@ -25,7 +25,6 @@ TRANSLATIONS_KEY = "_translations"
 TRANSLATION_SOURCES_KEY = "_translation_sources"
 LANGUAGES = ("nl", "fr")
 LANGUAGE_QUESTION = "profile.document_language"
-SPACES = re.compile(r"\s+")
 
 
 class AnswersError(ContentError):
@@ -176,12 +175,13 @@ def _default_cells(question: Question, rows: list, lang: str, source: str) -> li
 
 
 def _folded(answer: Any) -> Any:
-    return SPACES.sub(" ", answer).strip() if isinstance(answer, str) else answer
+    """A text with its white space folded to single spaces (other answers as they are)."""
+    return " ".join(answer.split()) if isinstance(answer, str) else answer
 
 
 def source_hash(typed: str) -> str:
     """The short fingerprint, kept beside a translation, of the answer it translates (white space folded)."""
-    return hashlib.sha256(" ".join(typed.split()).encode()).hexdigest()[:16]
+    return hashlib.sha256(_folded(typed).encode()).hexdigest()[:16]
 
 
 def translation(answers: dict, key: str, lang: str, typed: str | None = None) -> str:
