@@ -59,8 +59,16 @@ def test_missing_label_names_the_field(schema_copy):
 
 def test_placeholder_to_unknown_question_is_refused(schema_copy):
     target, edit = schema_copy
-    edit("learning", lambda d: d["clauses"].append({"id": "extra", "kind": "paragraph", "text": {"nl": "Zie {learning.nope}"}}))
+    edit("learning", lambda d: d["clauses"].append({"id": "extra", "kind": "paragraph", "text": {"nl": "Zie {learning.nope}", "fr": "Voir {learning.nope}"}}))
     with pytest.raises(SchemaError, match=r"elements/learning.yaml: field clauses/extra: unknown question 'learning.nope'"):
+        load_schema(target)
+
+
+def test_text_without_french_is_refused(schema_copy):
+    """A clause written in Dutch only cannot be merged: every text needs both languages."""
+    target, edit = schema_copy
+    edit("learning", lambda d: d["clauses"].append({"id": "extra", "kind": "paragraph", "text": {"nl": "Alleen in het Nederlands."}}))
+    with pytest.raises(SchemaError, match=r"elements/learning.yaml: .*'fr' is a required property"):
         load_schema(target)
 
 
@@ -83,16 +91,16 @@ def test_broken_schema_stops_the_app(schema_copy, tmp_path):
 
 def test_placeholder_to_unknown_fact_is_refused(schema_copy):
     target, edit = schema_copy
-    edit("learning", lambda d: d["clauses"].append({"id": "extra", "kind": "paragraph", "text": {"nl": "Zie {facts.boss}"}}))
+    edit("learning", lambda d: d["clauses"].append({"id": "extra", "kind": "paragraph", "text": {"nl": "Zie {facts.boss}", "fr": "Voir {facts.boss}"}}))
     with pytest.raises(SchemaError, match=r"elements/learning.yaml: field clauses/extra: unknown fact 'boss'"):
         load_schema(target)
 
 
 def test_known_facts_in_clauses_and_intros_load(schema_copy):
     target, edit = schema_copy
-    edit("learning", lambda d: d.update(intro={"nl": "Wat {facts.management} en {facts.register_keeper} doen."}))
+    edit("learning", lambda d: d.update(intro={"nl": "Wat {facts.management} en {facts.register_keeper} doen.", "fr": "Ce que font {facts.management} et {facts.register_keeper}."}))
     assert load_schema(target).element("learning").intro["nl"].startswith("Wat {facts.management}")
-    edit("learning", lambda d: d.update(intro={"nl": "Wat {facts.nobody} doet."}))
+    edit("learning", lambda d: d.update(intro={"nl": "Wat {facts.nobody} doet.", "fr": "Ce que fait {facts.nobody}."}))
     with pytest.raises(SchemaError, match=r"field clauses/intro: unknown fact 'nobody'"):
         load_schema(target)
 
