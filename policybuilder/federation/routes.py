@@ -16,7 +16,7 @@ from ..filenames import slug
 from ..errors import Conflict
 from ..extensions import db
 from ..models import Organisation, SectorTemplate, StaleRevision
-from ..schema import Element, Question
+from ..schema import Element, Question, text
 from ..schema_store import get_schema
 from ..sector import PackageError, TemplateError, export_package, import_package, untranslated
 from ..sector.template import LANGS
@@ -129,9 +129,10 @@ def publish(template_id: int):
         except service.Refused as exc:
             form.release_notes.errors.append(str(exc))
             form.revision.data, form.revision.raw_data = row.revision, None
-        except TemplateError as exc:  # e.g. a text without French (a draft from before French), a version past the limit
+        except TemplateError as exc:  # a text without French (a draft from before French; the page lists where), a version past the limit
             db.session.rollback()
-            form.release_notes.errors.extend([_("Vul de Franse teksten aan voor je een nieuwe versie publiceert."), *exc.problems])
+            untranslated = drafts.missing_french(row.draft, get_schema())
+            form.release_notes.errors.extend([_("Vul de Franse teksten aan voor je een nieuwe versie publiceert.")] if untranslated else exc.problems)
         except Conflict as exc:  # published by someone else meanwhile: the typed notes are shown so they are not lost
             raise exc.keeping(form) from None
         else:
@@ -148,7 +149,7 @@ def _template_page(row: SectorTemplate, publish_form: PublishForm, messages=()):
     }
     return render_template(
         "federation/template.html", row=row, publish_form=publish_form, messages=messages, counts=counts,
-        changed=service.draft_changed(row, schema), missing_french=drafts.missing_french(draft, schema),
+        changed=service.draft_changed(row, schema), french_parts=_french_parts(row, drafts.missing_french(draft, schema)),
     )
 
 
@@ -296,7 +297,7 @@ def _contacts_page(row: SectorTemplate, group: Question, form, french, messages=
     _french_rows_follow(form, french, [group])
     product_rows = drafts.shown_value(row.draft, drafts.CONTACTS_TARGET, group)
     return render_template("federation/contacts.html", row=row, group=group, form=form, french=french, product_rows=product_rows or [],
-                           messages=messages)
+                           messages=messages, french_parts=_french_parts(row, drafts.missing_french(row.draft, get_schema())))
 
 
 @bp.route("/templates/<int:template_id>/style", methods=["GET", "POST"])
@@ -390,18 +391,29 @@ def _element_page(row: SectorTemplate, element: Element, form=None, settings=Non
     clause_forms = {c["id"]: _clause_form(c, row.revision) for c in clauses if c["kind"] in ("paragraph", "note")}
     if changed_clause:
         clause_forms[changed_clause[0]] = changed_clause[1]
-    missing = [p for p in drafts.missing_french(row.draft, get_schema()) if _in_element(p, element.key)]
+    missing = drafts.missing_french(row.draft, get_schema())
     return render_template(
         "federation/element.html", row=row, element=element, form=form, settings=settings, french=french, pairs=PAIRS,
         clause_form=clause_form or ClauseForm(formdata=None, prefix="clause", revision=row.revision), clause_forms=clause_forms,
-        action=DraftForm(formdata=None, revision=row.revision), clauses=clauses, messages=messages, missing_french=missing,
+        action=DraftForm(formdata=None, revision=row.revision), clauses=clauses, messages=messages, french_parts=_french_parts(row, missing),
         open_clause=changed_clause[0] if changed_clause else None,
+        untranslated_refs={p.split("/")[1] for p in missing if p.startswith("questions/")},
     )
 
 
-def _in_element(problem: str, key: str) -> bool:
-    """True when a problem of the draft names a place in element ``key`` (its questions, clauses or, for its group, the contacts)."""
-    return problem.startswith((f"questions/{key}.", f"clauses/{key}/")) or (problem.startswith("contacts") and drafts.CONTACTS_TARGET.startswith(f"{key}."))
+def _french_parts(row: SectorTemplate, problems: list[str]) -> list[tuple[str, str, int]]:
+    """The editor's pages holding texts without French: (title, address, how many), in the editor's order."""
+    counts: dict[str, int] = {}
+    for problem in problems:
+        parts = problem.split("/")
+        key = "@contacts" if parts[0] == "contacts" else parts[1].partition(".")[0] if parts[0] in ("questions", "clauses") else None
+        if key:
+            counts[key] = counts.get(key, 0) + 1
+    schema = get_schema()
+    found = [(text(e.title, LANG), url_for(".element", template_id=row.id, key=e.key), counts[e.key]) for e in schema.elements if e.key in counts]
+    if "@contacts" in counts:
+        found.append((_("Sectorcontacten"), url_for(".contacts", template_id=row.id), counts["@contacts"]))
+    return found
 
 
 def _clause_form(clause: dict, revision: int) -> ClauseForm:
