@@ -21,7 +21,9 @@ CATALOGUES := $(wildcard policybuilder/translations/*/LC_MESSAGES/messages.po)
 %/LC_MESSAGES/messages.mo: %/LC_MESSAGES/messages.po $(BIN)/.installed
 	$(BIN)/pybabel compile --statistics -i $< -o $@
 
+# The sources byte-compiled once here, so that no start (web worker, flask command) compiles them again.
 install: $(BIN)/.installed $(CATALOGUES:.po=.mo)
+	$(BIN)/python -m compileall -q -j 0 policybuilder migrations wsgi.py gunicorn.conf.py bench >/dev/null
 
 # After adding or changing an interface string: its msgid joins each catalogue without a translation (or marked
 # fuzzy); tests/test_i18n.py names every such msgid until it has its French.

@@ -126,6 +126,52 @@ def download_timings(runs: int) -> list[float]:
     return result
 
 
+def verify_timings(runs: int) -> tuple[list[float], list[float], int]:
+    """`verify` of the approved example's PDF, after the fingerprints recorded at its approval: the file as handed
+    out, and a copy saved again by another program (other bytes, the same pages and text); and how many
+    fingerprints were recorded. Nothing is rendered during a check (a render would fail this benchmark)."""
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    from policybuilder import create_app
+    from policybuilder.approvals import fingerprints
+    from policybuilder.approvals.verify import verify_bytes
+    from policybuilder.documents.files import version_document
+    from policybuilder.extensions import db
+    from policybuilder.models import Approval, DocumentFingerprint, Organisation, Protocol, ProtocolVersion, User
+
+    folder = Path(tempfile.mkdtemp())
+    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}",
+                      "DOCUMENT_CACHE_DIR": str(folder / "cache"), "RENDER_AHEAD": False})
+    with app.app_context():
+        db.create_all()
+        organisation = Organisation(name="vzw De Klimop", sector="youth_care")
+        user = User(email="bench@example.be", name="Bench")
+        protocol = Protocol(organisation=organisation, answers=ANSWERS, saved_steps=[])
+        version = ProtocolVersion(protocol=protocol, number=1, answers=ANSWERS, status="approved", submitted_by=user,
+                                  content_hash=ProtocolVersion.hash_of(1, 1, ANSWERS, None))
+        db.session.add_all([organisation, user, protocol, version,
+                            Approval(version=version, user=user, decision="approved", name="Bench", function="Directeur")])
+        db.session.commit()
+        fingerprints.record(version)  # what the approval's background job does
+        recorded = db.session.query(DocumentFingerprint).count()
+        pdf = version_document(version, "pdf", "nl")
+        resaved = BytesIO()
+        PdfWriter(clone_from=BytesIO(pdf)).write(resaved)
+
+        def check(data: bytes) -> None:
+            def no_render(*_args):
+                raise AssertionError("verify rendered a document")
+
+            assert verify_bytes(data, no_render).status == "match"
+            db.session.remove()
+
+        result = timings(lambda: check(pdf), runs), timings(lambda: check(resaved.getvalue()), runs), recorded
+    shutil.rmtree(folder)
+    return result
+
+
 def process_timings(arguments: list[str], runs: int) -> tuple[list[float], list[float]]:
     """(wall, CPU) milliseconds of ``arguments`` as a new process each run, on a temporary instance (one run first to warm up).
 
@@ -208,6 +254,10 @@ def main() -> None:
     report("staff card, PDF (fitted to one page)", timings(lambda: render_pdf(card, style), 10))
     report("staff card, Word (fitted by the PDF's layout)", timings(lambda: render_docx(card, style), 10))
     report("second download, unchanged (cache)", download_timings(50), 10)
+    same_file, same_text, recorded = verify_timings(10)
+    report("verify example PDF, as handed out", same_file, 300)
+    report("verify example PDF, saved again", same_text, 300)
+    print(f"{'':<38} (compared with the {recorded} fingerprints recorded after the approval: nl/fr x docx/pdf)")
 
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     report_process("start-up: import wsgi (create_app)", [sys.executable, "-c", "import wsgi"], 5, 1000)
