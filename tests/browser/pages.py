@@ -118,6 +118,8 @@ def page_urls(site: Site) -> list[tuple[str, str | None, str, int]]:
         ("wizard step", DRAFTER, f"/protocols/{p}/steps/contacts", 200),
         ("review", DRAFTER, f"/protocols/{p}/review", 200),
         ("preview", DRAFTER, f"/protocols/{p}/preview", 200),
+        ("preview in French", DRAFTER, f"/protocols/{p}/preview?lang=fr", 200),
+        ("translations", DRAFTER, f"/protocols/{p}/translations", 200),
         ("versions", DRAFTER, f"/protocols/{p}/versions", 200),
         ("version", APPROVER, f"/protocols/{p}/versions/2", 200),
         ("compare", APPROVER, f"/protocols/{p}/compare?from=1&to=2", 200),

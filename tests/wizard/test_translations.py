@@ -84,7 +84,7 @@ def test_a_translation_whose_answer_changed_says_so_until_saved_again(client, su
     assert submit(step_url(protocol_id, "learning"), {"training": "Tweejaarlijkse vorming voor alle teams."}).status_code == 302
     page = client.get(url(protocol_id)).get_data(as_text=True)
     assert "Gewijzigd sinds de vertaling" in page and FORMATION in page
-    assert re.search(rf'aria-describedby="{TRAINING_FIELD}-source {TRAINING_FIELD}-stale"', page)
+    assert re.search(rf'aria-describedby="{TRAINING_FIELD}-source {TRAINING_FIELD}-target {TRAINING_FIELD}-stale"', page)
     submit(url(protocol_id), {TRAINING_FIELD: "Une formation tous les deux ans pour toutes les équipes."}, nav=None)
     assert "Gewijzigd sinds de vertaling" not in client.get(url(protocol_id)).get_data(as_text=True)
 
