@@ -31,19 +31,28 @@ WORDS = "melding nazorg teamcoach grens bericht chat dossier opvolging veilighei
 
 
 def valid_template() -> dict:
-    """A small valid template on the real schema: a locked date, a clause, sector contacts."""
+    """A small valid template on the real schema, every text in Dutch and French: a locked date, a clause, sector contacts."""
     return {
         "format": 1, "name": "Protocol jeugdhulp", "federation": "Sectorfederatie Jeugd", "version": 1,
         "release_notes": "Eerste versie.",
         "questions": {
-            "procedure.report_to": {"state": "locked", "default": "de teamcoach"},
+            "procedure.report_to": {"state": "locked", "default": {"nl": "de teamcoach", "fr": "le coach d'équipe"}},
             "monitoring.next_review": {"state": "locked", "default": "2027-06-30"},
         },
-        "clauses": {"learning": [{"id": "fed_1", "kind": "paragraph", "text": {"nl": "Vorming volgens de sectorafspraak."},
+        "clauses": {"learning": [{"id": "fed_1", "kind": "paragraph",
+                                  "text": {"nl": "Vorming volgens de sectorafspraak.", "fr": "Formation selon l'accord sectoriel."},
                                   "basis": {"kind": "sector"}}]},
         "contacts_target": "external_support.support_list",
-        "contacts": [{"name": "Sectorhulplijn", "purpose": "Opvang.", "reach": "0800 00 000", "last_checked": "2026-09-01"}],
+        "contacts": [bilingual_row(SCHEMA.question("external_support.support_list"),
+                                   {"name": "Sectorhulplijn", "purpose": "Opvang.", "reach": "0800 00 000", "last_checked": "2026-09-01"})],
     }
+
+
+def bilingual_row(group, row: dict) -> dict:
+    """A group row with each translated text field as {nl, fr} (the French marked, so a test can tell it apart)."""
+    translated = {f.id for f in group.fields if f.translatable}
+    return {key: {"nl": value, "fr": f"{value} (fr)"} if key in translated and isinstance(value, str) and value else value
+            for key, value in row.items()}
 
 
 def prose(length: int, seed: int = 1) -> str:
@@ -94,8 +103,8 @@ def with_clause_text(text: str) -> dict:
 
 def over_budget() -> dict:
     data = valid_template()
-    data["clauses"] = {"learning": [{"id": f"fed_{n}", "kind": "paragraph", "text": {"nl": prose(4000, n)}, "basis": {"kind": "sector"}}
-                                    for n in range(1, 17)]}
+    data["clauses"] = {"learning": [{"id": f"fed_{n}", "kind": "paragraph", "text": {"nl": prose(4000, n), "fr": prose(4000, n + 100)},
+                                     "basis": {"kind": "sector"}} for n in range(1, 17)]}
     return data
 
 
@@ -196,12 +205,13 @@ def test_editor_refuses_a_clause_past_the_template_budget_and_keeps_the_text(app
     base = f"/federation/templates/{template_id}"
     keys = [e.key for e in SCHEMA.elements]
     for n in range(MAX_TEMPLATE_CHARS // 5000):
-        response = send(f"{base}/elements/{keys[n % len(keys)]}", {"clause-text": prose(4900, n), "clause-basis": "sector"},
-                        to=f"{base}/elements/{keys[n % len(keys)]}/clauses")
+        response = send(f"{base}/elements/{keys[n % len(keys)]}", {"clause-text": prose(2450, n), "clause-text_fr": prose(2450, n + 100),
+                                                                   "clause-basis": "sector"}, to=f"{base}/elements/{keys[n % len(keys)]}/clauses")
         assert response.status_code == 302, n
     before = draft_of(template_id)
     last = prose(4900, 99)
-    response = send(f"{base}/elements/learning", {"clause-text": last, "clause-basis": "sector"}, to=f"{base}/elements/learning/clauses")
+    response = send(f"{base}/elements/learning", {"clause-text": last, "clause-text_fr": prose(4900, 199), "clause-basis": "sector"},
+                    to=f"{base}/elements/learning/clauses")
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "de teksten van het sjabloon zijn samen te lang" in page and last[:200] in page
@@ -216,8 +226,10 @@ def maximal_template() -> dict:
     for element in SCHEMA.elements:
         for question in element.questions:
             questions[f"{element.key}.{question.id}"] = {"state": "open", "default": _edge_answer(question)}
-    questions["procedure.report_deadline"] = {"state": "locked", "default": prose(SCHEMA.question("procedure.report_deadline").length_limit)}
-    questions["learning.training"] = {"state": "hidden", "default": "Eerste lijn\n\tingesprongen ✓ 🙂 עברית e\u0301 <b>{{ 7*7 }}</b>"}
+    limit = SCHEMA.question("procedure.report_deadline").length_limit
+    questions["procedure.report_deadline"] = {"state": "locked", "default": {"nl": prose(limit), "fr": prose(limit, 2)}}
+    training = "Eerste lijn\n\tingesprongen ✓ 🙂 עברית e\u0301 <b>{{ 7*7 }}</b>"
+    questions["learning.training"] = {"state": "hidden", "default": {"nl": training, "fr": training.replace("Eerste lijn", "Première ligne")}}
     questions["monitoring.next_review"] = {"state": "locked", "default": "9999-12-31"}
     questions["external_support.support_list"] = {"state": "open", "default": []}
     group = SCHEMA.question("external_support.support_list")
@@ -229,22 +241,22 @@ def maximal_template() -> dict:
             "procedure": [{"id": "fed_1", "kind": "paragraph", "heading": {"nl": prose(200, 2), "fr": prose(200, 3)},
                            "text": {"nl": prose(4980, 4) + " {learning.training}", "fr": prose(5000, 5)},
                            "basis": {"kind": "law", "ref": prose(300, 6)}}],
-            "learning": [{"id": "fed_2", "kind": "bullets", "items": [{"nl": f"Punt {n}"} for n in range(50)],
+            "learning": [{"id": "fed_2", "kind": "bullets", "items": [{"nl": f"Punt {n}", "fr": f"Point {n}"} for n in range(50)],
                           "when": [{"q": "profile.worker_count", "op": "gte", "value": 1}] * 9
                           + [{"q": "profile.sector", "op": "in", "value": nested(6)}],
                           "basis": {"kind": "good_practice"}},
                          {"id": "fed_3", "kind": "table", "source": "external_support.support_list", "basis": {"kind": "sector"}}],
         },
         "contacts_target": "external_support.support_list",
-        "contacts": [{"name": f"Dienst {n}", "purpose": "Opvang.", "reach": "0800 00 000",
-                      "last_checked": ("0001-01-01", "2024-02-29", "9999-12-31")[n % 3]} for n in range(group.max_items)],
+        "contacts": [bilingual_row(group, {"name": f"Dienst {n}", "purpose": "Opvang.", "reach": "0800 00 000",
+                                           "last_checked": ("0001-01-01", "2024-02-29", "9999-12-31")[n % 3]}) for n in range(group.max_items)],
         "style": {"primary_colour": "#000000", "font": "Times New Roman", "cover_text": prose(2000, 8), "footer_text": prose(300, 9)},
     }
     number = 4
     while text_size(data) + 1500 < MAX_TEMPLATE_CHARS:  # fill the budget with paragraphs spread over the chapters
         key = SCHEMA.keys[number % len(SCHEMA.keys)]
-        data["clauses"].setdefault(key, []).append({"id": f"fed_{number}", "kind": "paragraph", "text": {"nl": prose(1200, number)},
-                                                    "basis": {"kind": "sector"}})
+        data["clauses"].setdefault(key, []).append({"id": f"fed_{number}", "kind": "paragraph",
+                                                    "text": {"nl": prose(600, number), "fr": prose(600, number + 500)}, "basis": {"kind": "sector"}})
         number += 1
     return data
 
@@ -263,7 +275,7 @@ def _edge_answer(question):
         return [option.value for option in question.options]
     if question.type == "group":
         return [{field.id: _edge_answer(field) for field in question.fields} for _ in range(question.max_items)]
-    return "Tekst\tmet tab"
+    return {"nl": "Tekst\tmet tab", "fr": "Texte\tavec tab"} if question.translatable else "Tekst\tmet tab"
 
 
 def member_templates() -> dict[str, dict]:
@@ -273,7 +285,7 @@ def member_templates() -> dict[str, dict]:
 
 def test_maximal_template_is_valid_and_at_its_limits():
     data = maximal_template()
-    template_from_json(data, SCHEMA, FONTS)
+    template_from_json(data, SCHEMA, FONTS, complete=True)
     assert MAX_TEMPLATE_CHARS - 1500 <= text_size(data) <= MAX_TEMPLATE_CHARS
     assert data["version"] == 1_000_000 and len(data["name"]) == 200
     assert len(data["contacts"]) == SCHEMA.question("external_support.support_list").max_items
