@@ -34,7 +34,7 @@ def test_submit_review_changes_approve_and_download(new_page, live_server, clien
 
     drafter.goto(f"{live_server}/protocols/{submitted}/versions/2")
     with drafter.expect_download() as download:
-        drafter.get_by_role("link", name="Download PDF").click()
+        drafter.get_by_role("link", name="Download PDF (Nederlands)").click()
     assert download.value.suggested_filename == "protocol-vzw-de-linde-v2.pdf"
     pdf = PdfReader(io.BytesIO(download.value.path().read_bytes()))
     text = "\n".join(page.extract_text() for page in pdf.pages)
