@@ -7,39 +7,17 @@ per revision, so that opening a step again or reloading it costs nothing.
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
 
 from ..canonical import content_hash
 from ..document import Document, DocumentMeta, Style, render_html
 from ..document.model import NoteBox, Run, Section
 from ..documents.files import document_parts, protocol_meta
 from ..models import Protocol
+from ..recent import Recent
 from ..schema import Element
 from ..schema_store import get_schema
 
 OWN_SECTION = {"profile": "intro"}
-
-
-class Recent:
-    """A map that keeps its ``size`` most recently used entries; safe for the threads of one process."""
-
-    def __init__(self, size: int):
-        self.size, self._entries, self._lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key: Hashable, make: Callable[[], object]):
-        """The value of ``key``, made by ``make()`` (outside the lock) when it is not kept."""
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        value = make()
-        with self._lock:
-            self._entries[key] = value
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return value
 
 
 _documents = Recent(64)  # (schema, answers hash, meta, template, lang) -> (Document, Style)
