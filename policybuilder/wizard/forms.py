@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     Form,
@@ -160,7 +161,8 @@ def step_form_classes(schema: Schema, langs=("nl", "fr")) -> StepFormClasses:
 
 
 def translations_form(typed) -> type[StepForm]:
-    """A form with one field per typed answer (``Translation`` items): its translation, held to the answer's rules."""
+    """A form with one field per typed answer (``Translation`` items): its translation, held to the answer's rules;
+    a stale translation also gets a "still right" checkbox."""
     fields = {}
     for item in typed:
         validators = [Optional(), Length(max=item.question.length_limit)]
@@ -168,6 +170,8 @@ def translations_form(typed) -> type[StepForm]:
             fields[item.field_name] = LineField(item.label, filters=[strip_control_chars, one_line], validators=validators)
         else:
             fields[item.field_name] = TextAreaField(item.label, filters=[strip_control_chars], validators=validators)
+        if item.stale:
+            fields[item.confirm_name] = BooleanField(_l("De vertaling klopt nog bij het gewijzigde antwoord"))
     return type("TranslationsForm", (StepForm,), fields)
 
 

@@ -248,7 +248,8 @@ def translations(protocol_id: int):
     problems = []
     if form.validate_on_submit():
         posted = {item.key: form[item.field_name].data or "" for item in typed}
-        answers = with_translations(protocol.answers, target_lang, typed, posted)
+        confirmed = {item.key for item in typed if item.stale and form[item.confirm_name].data}
+        answers = with_translations(protocol.answers, target_lang, typed, posted, confirmed)
         try:
             validate_answers(schema, answers)
             protocol.save_answers(answers, based_on=as_int(form.revision.data))

@@ -7,7 +7,8 @@ the row counted from 0).
 
 Whether a translation still fits its answer: beside each translation we keep a short SHA-256 of the answer it
 translated (``_translation_sources``: language -> key -> hash). When the answer is edited later, its hash no longer
-matches and the page says "gewijzigd sinds de vertaling" until the translation is saved again. A hash rather than
+matches and the page says "gewijzigd sinds de vertaling" until the translation is edited, or confirmed as still right
+(a saved page never clears the mark of a translation nobody looked at). A hash rather than
 the text itself: the answers stay small, and nothing but "same or not" is ever shown. A translation without a hash
 (from an answers file or a template) is taken as it is.
 """
@@ -31,11 +32,17 @@ class Translation:
     source: str
     translation: str
     stale: bool  # the answer changed since it was translated
+    stored_hash: str | None = None  # the hash of the answer it translated, as stored
 
     @property
     def field_name(self) -> str:
         """The form field's name: the key with hyphens for dots (element and question ids have no hyphens)."""
         return "tr-" + self.key.replace(".", "-")
+
+    @property
+    def confirm_name(self) -> str:
+        """The name of the "still right" checkbox of a stale translation."""
+        return "ok-" + self.key.replace(".", "-")
 
 
 def source_hash(source: str) -> str:
@@ -52,7 +59,7 @@ def translations(schema: Schema, answers: dict, target_lang: str, label_lang: st
         question, label = _question(schema, key, label_lang)
         translation = stored.get(key) or ""
         stale = bool(translation) and key in hashes and hashes[key] != source_hash(source)
-        found.append(Translation(key, question, label, source, translation, stale))
+        found.append(Translation(key, question, label, source, translation, stale, hashes.get(key)))
     return found
 
 
@@ -67,14 +74,19 @@ def _question(schema: Schema, key: str, label_lang: str) -> tuple[Question, str]
     return field, row_label(label, int(cell[0]) + 1, text(field.label, label_lang))
 
 
-def with_translations(answers: dict, lang: str, typed: list[Translation], posted: dict[str, str]) -> dict:
+def with_translations(answers: dict, lang: str, typed: list[Translation], posted: dict[str, str], confirmed: set[str]) -> dict:
     """The answers with the translations into ``lang`` replaced by ``posted`` (key -> text; empty means none).
 
+    A stale translation posted unchanged keeps its old hash (still stale) unless its key is ``confirmed``.
     Translations of answers no longer typed are dropped with them; the other language's translations stay.
     """
     kept = {item.key: posted.get(item.key, "").strip() for item in typed}
     kept = {key: value for key, value in kept.items() if value}
-    hashes = {item.key: source_hash(item.source) for item in typed if item.key in kept}
+    hashes = {
+        item.key: item.stored_hash if item.stale and kept[item.key] == item.translation and item.key not in confirmed
+        else source_hash(item.source)
+        for item in typed if item.key in kept
+    }
     result = dict(answers)
     for name, values in ((TRANSLATIONS_KEY, kept), (TRANSLATION_SOURCES_KEY, hashes)):
         others = {other: entries for other, entries in (answers.get(name) or {}).items() if other != lang}

@@ -78,14 +78,22 @@ def test_an_emptied_translation_is_none(app, client, submit, protocol_id):
     assert TRAINING in language_notes(french_word(client, protocol_id))
 
 
-def test_a_translation_whose_answer_changed_says_so_until_saved_again(client, submit, protocol_id):
+def test_a_translation_whose_answer_changed_says_so_until_edited_or_confirmed(client, submit, protocol_id):
     submit(url(protocol_id), {TRAINING_FIELD: FORMATION}, nav=None)
     assert "Gewijzigd sinds de vertaling" not in client.get(url(protocol_id)).get_data(as_text=True)
     assert submit(step_url(protocol_id, "learning"), {"training": "Tweejaarlijkse vorming voor alle teams."}).status_code == 302
     page = client.get(url(protocol_id)).get_data(as_text=True)
     assert "Gewijzigd sinds de vertaling" in page and FORMATION in page
     assert re.search(rf'aria-describedby="{TRAINING_FIELD}-source {TRAINING_FIELD}-target {TRAINING_FIELD}-stale"', page)
-    submit(url(protocol_id), {TRAINING_FIELD: "Une formation tous les deux ans pour toutes les équipes."}, nav=None)
+    # Saving the page for another translation leaves the mark: nobody looked at this one.
+    submit(url(protocol_id), {"tr-contacts-internal_contacts-0-role": "Coach d'équipe"}, nav=None)
+    assert "Gewijzigd sinds de vertaling" in client.get(url(protocol_id)).get_data(as_text=True)
+    # Confirmed as still right, or edited: the mark goes.
+    submit(url(protocol_id), {"ok-learning-training": "y"}, nav=None)
+    assert "Gewijzigd sinds de vertaling" not in client.get(url(protocol_id)).get_data(as_text=True)
+    submit(step_url(protocol_id, "learning"), {"training": "Driejaarlijkse vorming."})
+    assert "Gewijzigd sinds de vertaling" in client.get(url(protocol_id)).get_data(as_text=True)
+    submit(url(protocol_id), {TRAINING_FIELD: "Une formation tous les trois ans."}, nav=None)
     assert "Gewijzigd sinds de vertaling" not in client.get(url(protocol_id)).get_data(as_text=True)
 
 
