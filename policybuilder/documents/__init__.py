@@ -10,6 +10,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from ..answers import LANGUAGES, answers_language
 from ..document import FORMATS, DocumentError, DocumentMeta, Style, build_document, render
 from ..schema_store import get_schema
 from .answers_file import AnswersFileError, load_answers
@@ -40,9 +41,9 @@ def fail(message: str) -> None:
 @click.command("render")
 @click.argument("answers_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path), help="OUT.docx or OUT.pdf")
-@click.option("--lang", type=click.Choice(["nl", "fr"]), default="nl", show_default=True)
+@click.option("--lang", type=click.Choice(LANGUAGES), help="document language (default: the answers' language)")
 @with_appcontext
-def render_command(answers_file: Path, output: Path, lang: str) -> None:
+def render_command(answers_file: Path, output: Path, lang: str | None) -> None:
     """Render a protocol from an answers file (JSON) to Word or PDF, chosen by the output's suffix."""
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
@@ -54,7 +55,7 @@ def render_command(answers_file: Path, output: Path, lang: str) -> None:
         fail(f"{answers_file}: {exc}")
     meta = DocumentMeta(organisation="", version_label="concept", date=date.today())
     try:
-        data = render(build_document(schema, answers, meta, lang), Style(), fmt)
+        data = render(build_document(schema, answers, meta, lang or answers_language(schema, answers)), Style(), fmt)
     except DocumentError as exc:
         fail(_("Het document kon niet gemaakt worden: %(error)s", error=exc))
     try:

@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from ..answers import LANGUAGES, answers_language
 from ..document import FORMATS, DocumentError, DocumentMeta, Style, build_document, render
 from ..schema import SCHEMA_DIR, load_schema
 from . import fail
@@ -22,7 +23,7 @@ from .answers_file import AnswersFileError, load_answers
 _worker: dict = {}
 
 
-def start_worker(schema_dir: str, formats: tuple[str, ...], lang: str) -> None:
+def start_worker(schema_dir: str, formats: tuple[str, ...], lang: str | None) -> None:
     """Load the schema once per worker process."""
     meta = DocumentMeta(organisation="", version_label="concept", date=date.today())
     _worker.update(schema=load_schema(Path(schema_dir)), formats=formats, lang=lang, meta=meta)
@@ -32,7 +33,8 @@ def render_file(path: Path, outdir: Path) -> str | None:
     """Write OUTDIR/<stem>.<ext> for each format; the reason it failed, or None."""
     schema = _worker["schema"]
     try:
-        doc = build_document(schema, load_answers(path, schema), _worker["meta"], _worker["lang"])
+        answers = load_answers(path, schema)
+        doc = build_document(schema, answers, _worker["meta"], _worker["lang"] or answers_language(schema, answers))
         for fmt in _worker["formats"]:
             (outdir / f"{path.stem}.{fmt}").write_bytes(render(doc, Style(), fmt))
     except AnswersFileError as exc:
@@ -47,9 +49,9 @@ def render_file(path: Path, outdir: Path) -> str | None:
 @click.option("--output", "-o", required=True, type=click.Path(file_okay=False, path_type=Path), help="OUTDIR")
 @click.option("--format", "formats", default="docx,pdf", show_default=True, help="docx, pdf or docx,pdf")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="worker processes (default: number of CPUs)")
-@click.option("--lang", type=click.Choice(["nl", "fr"]), default="nl", show_default=True)
+@click.option("--lang", type=click.Choice(LANGUAGES), help="document language (default: each file's answers' language)")
 @with_appcontext
-def batch_command(folder: Path, output: Path, formats: str, jobs: int | None, lang: str) -> None:
+def batch_command(folder: Path, output: Path, formats: str, jobs: int | None, lang: str | None) -> None:
     """Render every answers file (*.json) in DIR to OUTDIR/<name>.docx and/or .pdf, in parallel."""
     fmts = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",")))
     if not fmts or any(f not in FORMATS for f in fmts):

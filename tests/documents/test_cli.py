@@ -31,6 +31,22 @@ def test_render_pdf_in_french(runner, tmp_path):
     assert reader.metadata.title.startswith("Protocole")
 
 
+@pytest.mark.parametrize("command", ["render", "batch"])
+def test_without_lang_the_document_is_in_the_answers_language(runner, tmp_path, command):
+    answers = json.loads((EXAMPLES / "minimal.json").read_text())
+    answers["profile"]["document_language"] = "fr"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "tilleul.json").write_text(json.dumps(answers))
+    args = (["render", str(folder / "tilleul.json"), "-o", str(tmp_path / "tilleul.docx")] if command == "render"
+            else ["batch", str(folder), "-o", str(tmp_path), "--format", "docx", "--jobs", "1"])
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert docx.Document(str(tmp_path / "tilleul.docx")).core_properties.language == "fr-BE"
+    result = runner.invoke(args=[*args, "--lang", "nl"])
+    assert docx.Document(str(tmp_path / "tilleul.docx")).core_properties.language == "nl-BE"
+
+
 def test_invalid_answers_name_the_field(runner, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"profile": {"name": "X", "worker_count": "veel"}}), encoding="utf-8")
