@@ -10,14 +10,12 @@ from .template import (
     apply_defaults,
     check_locked,
     extend_schema,
-    has_wording,
     hidden_refs,
     in_language,
     locked_refs,
     template_from_json,
     template_to_json,
     template_value,
-    translated_refs,
     untranslated,
 )
 
@@ -35,7 +33,6 @@ __all__ = [
     "check_locked",
     "export_package",
     "extend_schema",
-    "has_wording",
     "hidden_refs",
     "in_language",
     "import_package",
@@ -45,7 +42,6 @@ __all__ = [
     "template_from_json",
     "template_to_json",
     "template_value",
-    "translated_refs",
     "untranslated",
     "word_diff",
 ]

@@ -87,17 +87,13 @@ def text_limits() -> dict[str, int]:
 
 @functools.cache
 def _json_schemas() -> dict[bool, dict]:
+    """The JSON Schema of template.json (element.schema.json bundled for its clause $refs), by ``complete``: False makes French optional."""
     strict = load_json_schema("template.schema.json")
     strict["$defs"]["element"] = {**load_json_schema("element.schema.json"), "$id": "element.schema.json"}
     lenient = copy.deepcopy(strict)
     for where in (lenient["$defs"]["text"]["allOf"][1], lenient["$defs"]["title"]["allOf"][1], lenient["$defs"]["element"]["$defs"]["text"]):
         where["required"] = ["nl"]
     return {True: strict, False: lenient}
-
-
-def template_json_schema(complete: bool = True) -> dict:
-    """The JSON Schema of template.json (element.schema.json bundled for its clause $refs); not ``complete``: French optional."""
-    return copy.deepcopy(_json_schemas()[complete])
 
 
 def template_from_json(data: Any, schema: Schema, fonts: Collection[str], complete: bool = False) -> Template:
