@@ -58,6 +58,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        _roll_back(error.code)  # first: choosing the page's language may read the logged-in user again
         if isinstance(error, InvalidText):
             message = _("De tekst bevat tekens die geen geldige tekst zijn (geen geldige UTF-8). Er werd niets bewaard, "
                         "en wat je verstuurde kan hier niet opnieuw getoond worden. Ga terug in je browser: daar staat je "
@@ -72,15 +73,20 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Conflict)
     def conflict(error: Conflict):
+        _roll_back(409)
         return _page(409, str(error), heading=_("Iemand anders was je voor"), typed=error.typed, back=_same_site_referrer()), 409
 
 
-def _page(code: int, message: str, **context):
-    """The Dutch error page; a failed database transaction is rolled back first so the page itself can load."""
+def _roll_back(code: int) -> None:
+    """Roll back a failed database transaction, so that the error page itself can load."""
     try:
         db.session.rollback()
     except SQLAlchemyError:  # the connection itself is gone; the page below reads nothing from the database
         current_app.logger.exception("rollback before the error page %s failed", code)
+
+
+def _page(code: int, message: str, **context):
+    """The error page in the interface language (a plain one if even that fails)."""
     try:
         return render_template("errors/error.html", code=code, message=message, **context)
     except Exception:  # noqa: BLE001 - an error page must never fail itself

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
 
 from .extensions import babel, db
 from .models import User
@@ -37,12 +38,20 @@ def interface_language() -> str:
     """"nl" or "fr": the logged-in person's setting, else the choice kept in the session, else Accept-Language, else Dutch."""
     if not has_request_context():
         return DEFAULT
-    own = getattr(current_user, "locale", None) if current_user.is_authenticated else None
+    own = _own_language()
     if own in LANGUAGES:
         return own
     if session.get(SESSION_KEY) in LANGUAGES:
         return session[SESSION_KEY]
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT
+
+
+def _own_language() -> str | None:
+    """The logged-in person's setting; None when nobody is logged in, or when the database fails (an error page)."""
+    try:
+        return current_user.locale if current_user.is_authenticated else None
+    except SQLAlchemyError:
+        return None
 
 
 def select_locale() -> str:

@@ -265,3 +265,19 @@ def test_mail_goes_out_in_the_recipients_language(app, monkeypatch, make_user, o
             mail.send_invitation(db.session.get(User, dutch), "VZW De Linde", "https://x/inv")
     assert sent[0][1] == "Votre accès à policybuilder" and sent[0][2].startswith("Bonjour Claire Dubois,")
     assert sent[1][1] == "Uitnodiging van VZW De Linde in policybuilder" and sent[1][2].startswith("Dag Jan Claes,")
+
+
+def test_the_500_page_after_a_database_error_is_in_the_persons_language(app, client, drafter, submitted, token, monkeypatch):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    with app.app_context():
+        db.session.get(User, drafter).locale = "fr"
+        db.session.commit()
+
+    def broken_submit(protocol, user, *_):
+        db.session.add(ProtocolVersion(protocol=protocol, number=1, answers={}, content_hash="x", submitted_by=user))
+        db.session.flush()  # a second version 1: refused, the transaction left failed
+
+    monkeypatch.setattr(approvals_service, "submit", broken_submit)
+    response = client.post(f"/protocols/{submitted}/submit", data={"csrf_token": token(client, "/")})
+    assert response.status_code == 500
+    assert "Un problème est survenu de notre côté." in page_text(response.get_data(as_text=True))
