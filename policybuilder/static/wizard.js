@@ -58,7 +58,7 @@
   }
 
   function now() {
-    return new Date().toLocaleTimeString("nl-BE", { hour: "2-digit", minute: "2-digit" });
+    return new Date().toLocaleTimeString(document.documentElement.lang || "nl-BE", { hour: "2-digit", minute: "2-digit" });
   }
 
   function post(url, body, keepalive) {
