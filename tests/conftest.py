@@ -9,6 +9,7 @@ from sqlalchemy.pool import NullPool
 from werkzeug.datastructures import MultiDict
 
 from policybuilder import create_app
+from policybuilder.approvals import fingerprints
 from policybuilder.extensions import db
 from policybuilder.models import Membership, Organisation, Protocol, User
 
@@ -76,6 +77,7 @@ def app(tmp_path):
     with app.app_context():
         db.create_all()
     yield app
+    fingerprints.wait_for_recordings(300)  # an approval with renders ahead records them in the background
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

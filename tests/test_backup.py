@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import inspect, select
 
 from policybuilder import create_app
+from policybuilder.approvals import fingerprints
 from policybuilder.backup import MANIFEST, read_backup
 from policybuilder.documents.files import version_document
 from policybuilder.extensions import db
@@ -61,6 +62,7 @@ def populated(app, publish_template, make_protocol, decide, client, submit):
     assert decide(protocol_id, 1).status_code == 302
     assert submit(f"/protocols/{protocol_id}/steps/learning", {"training": "Tweejaarlijkse vorming."}).status_code < 400
     assert client.post(f"/protocols/{protocol_id}/submit", data=submission(client, protocol_id)).status_code == 302
+    fingerprints.wait_for_recordings(300)  # recorded after the approval, in the background: all there before the snapshot
     return protocol_id
 
 

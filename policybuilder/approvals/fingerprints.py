@@ -61,6 +61,14 @@ def wait_recorded(version: ProtocolVersion, seconds: float) -> bool:
     return recorded(version)
 
 
+def wait_for_recordings(seconds: float) -> None:
+    """Wait up to ``seconds`` for the recordings this process started (a clean stop, a test's snapshot)."""
+    with _running_lock:
+        threads = list(_running.values())
+    for thread in threads:
+        thread.join(seconds)
+
+
 def _record_in(app: Flask, version_id: int) -> None:
     with app.app_context():
         try:

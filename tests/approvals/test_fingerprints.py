@@ -43,17 +43,11 @@ def recorded(app, protocol_id: int) -> dict:
         return {(f.lang, f.format): f for f in db.session.query(DocumentFingerprint).filter_by(version_id=version.id)}
 
 
-def finish_recording() -> None:
-    """Wait for the background threads that record fingerprints (so that no test leaves one running)."""
-    for thread in list(fingerprints._running.values()):
-        thread.join(300)
-
-
 def test_approving_records_every_file_in_both_languages_and_verify_then_renders_nothing(
         app, client, submitted, decide, check, monkeypatch):
     app.config.update(RENDER_AHEAD=True, RENDER_WAIT=0)
     assert decide(submitted, 1).status_code == 302  # answers at once; the fingerprints are made afterwards
-    finish_recording()
+    fingerprints.wait_for_recordings(300)
     prints = recorded(app, submitted)
     assert set(prints) == {("nl", "docx"), ("nl", "pdf"), ("fr", "docx"), ("fr", "pdf")}
     assert prints["nl", "pdf"].file_sha256 != prints["fr", "pdf"].file_sha256
@@ -85,7 +79,7 @@ def test_a_check_before_the_fingerprints_exist_says_so_at_once_and_starts_them(a
     status, page = check(pdf, "protocol.pdf")
     assert status == 200 and PENDING in page and MATCH not in page
     release.set()
-    finish_recording()
+    fingerprints.wait_for_recordings(300)
     assert len(recorded(app, approved)) == 4
     status, page = check(pdf, "protocol.pdf")
     assert status == 200 and MATCH in page
