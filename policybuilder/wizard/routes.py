@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
 from wtforms import SelectChoice
 
 from .. import audit
@@ -45,7 +44,7 @@ from .forms import (
     too_many_rows,
     without_removed_row,
 )
-from .preview import step_preview
+from .preview import saved_step_preview, step_preview
 from .progress import missing_answers, missing_label, neighbour, step_states
 from .templating import enforce_fixed, merge_choices, newer_version, published_templates, step_template
 from .translations import translations as translation_list
@@ -195,7 +194,16 @@ def preview(protocol_id: int, key: str):
     overlay = step_template(protocol, element, get_schema())
     if overlay:
         enforce_fixed(overlay, element, get_schema(), step_answers, {})
-    return step_preview(protocol, element, {**protocol.answers, key: step_answers})
+    answers = {**protocol.answers, key: step_answers}
+    return step_preview(protocol, element, answers, document_languages(answers)[0])
+
+
+@bp.get("/protocols/<int:protocol_id>/steps/<key>/preview")
+@login_required
+def saved_preview(protocol_id: int, key: str):
+    """The part of the document this step produces, from the saved draft: the step page loads it after itself."""
+    protocol, element, _form_class = _step_parts(protocol_id, key)
+    return saved_step_preview(protocol, element, document_languages(protocol.answers)[0])
 
 
 @bp.post("/protocols/<int:protocol_id>/steps/<key>/undo-remove")
@@ -321,7 +329,6 @@ def _page(protocol: Protocol, element, form: StepForm, conflict: bool = False, c
         "error_links": error_links(form, element, current_lang()),
         "checked": checked,
         "undo": _undo_of(protocol, element.key),
-        "preview": Markup(step_preview(protocol, element, protocol.answers)),
     }
 
 

@@ -150,10 +150,17 @@ def test_preview_shows_the_typed_values_and_stores_nothing(app, client, with_con
     assert protocol.revision == 1 and protocol.answers["contacts"]["internal_contacts"][0]["name"] == "Els Maes"
 
 
-def test_the_step_page_shows_its_part_of_the_document(client, with_contacts):
-    page = client.get(step_url(with_contacts, "contacts")).get_data(as_text=True)
-    preview = page[page.index('id="step-preview-body"'):]
-    assert "Jan Peeters" in preview and 'id="ch-contacts"' in preview
+def test_the_step_page_loads_its_part_of_the_document_after_itself(app, client, with_contacts):
+    url = step_url(with_contacts, "contacts")
+    page = client.get(url).get_data(as_text=True)
+    assert "Jan Peeters" not in page[page.index('id="step-preview-body"'):]  # the page does not wait for the document
+    assert re.search(r'id="step-preview-body"[^>]*data-src="' + re.escape(url + "/preview") + '"', page)
+    preview = client.get(url + "/preview").get_data(as_text=True)
+    assert "Jan Peeters" in preview and 'id="ch-contacts"' in preview and 'id="ch-learning"' not in preview
+    fields = [(k, v) for k, v in read_form(page) if k != "internal_contacts-0-name"]
+    assert client.post(url, data=MultiDict(fields + [("internal_contacts-0-name", "Nieuwe Naam"), ("nav", "stay")])).status_code == 302
+    assert "Nieuwe Naam" in client.get(url + "/preview").get_data(as_text=True)  # a new revision, a new preview
+    assert stored(app, with_contacts).revision == 2
 
 
 def test_review_names_each_missing_answer_to_the_field_and_links_to_its_input(client, make_protocol):
