@@ -116,8 +116,7 @@ def findings(schema: Schema, answers: dict, lang: str = "nl", today: date | None
 def text_findings(schema: Schema, answers: dict, lang: str = "nl") -> list[Finding]:
     """Warnings on the drafter's own free text: Netherlands terms and roles the organisation does not have."""
     checks = load_checks()
-    facts = derive_facts(answers, lang, schema)
-    absent = [role for role in checks.roles if _role_absent(role, facts)]
+    absent = absent_roles(derive_facts(answers, lang, schema))
     result = []
     for ref, typed in _free_texts(schema, answers, lang):
         result += term_findings(typed, ref, lang, checks)
@@ -126,12 +125,17 @@ def text_findings(schema: Schema, answers: dict, lang: str = "nl") -> list[Findi
         result += [
             Finding(f"role_{role['word']['nl']}", ref, text(role["message"], lang))
             for role in absent
-            if _names(role, typed) and ref != "profile.management"
+            if names_role(role, typed) and ref != "profile.management"
         ]
     return result
 
 
-def _names(role: dict, wording: str) -> bool:
+def absent_roles(facts: Facts) -> list[dict]:
+    """The roles of compliance.yaml the organisation lacks (each with its word in both languages)."""
+    return [role for role in load_checks().roles if _role_absent(role, facts)]
+
+
+def names_role(role: dict, wording: str) -> bool:
     """True when ``wording`` names the role in either language (typed answers keep the answers' language)."""
     return any(word.lower() in wording.lower() for word in role["word"].values())
 
@@ -140,7 +144,7 @@ def _role_absent(role: dict, facts: Facts) -> bool:
     """Whether the organisation lacks the role: no vertrouwenspersoon, or a management that is not the directie."""
     if role["absent"] == "no_vertrouwenspersoon":
         return not facts.has_vertrouwenspersoon
-    return not _names(role, facts.management)
+    return not names_role(role, facts.management)
 
 
 def term_findings(typed: str, ref: str, lang: str = "nl", checks: Checks | None = None) -> list[Finding]:

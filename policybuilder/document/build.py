@@ -12,6 +12,7 @@ from ..schema import FACTS, PLACEHOLDER, Clause, Question, Schema, text, unknown
 from .errors import TemplateError
 from .facts import FACT_NAMES, FROM_ANSWERS, MARKED, TAILORED, Facts, derive_facts
 from .model import (
+    DRAFT_VERSION,
     BulletList,
     ControlBlock,
     Document,
@@ -36,8 +37,6 @@ KEEP_CASE = frozenset({"profile.name"})  # names are printed as typed, also at t
 # Which question a fact comes from, so that "left blank" on that question also blanks the fact.
 FACT_SOURCES = {**FROM_ANSWERS, **TAILORED, "consultation_body": "profile.has_cpbw",
                 **dict.fromkeys(("level_first", "level_second", "level_high", "level_top"), "procedure.severity_levels")}
-# Roles in a group's first column that the organisation may not have: the row is left out while it holds nothing else.
-ABSENT_ROLE_WORDS = {"vertrouwenspersoon": "vertrouwenspersoon", "management": "directie"}
 
 
 def build_document(
@@ -84,7 +83,7 @@ class _Builder:
         if not meta.organisation.strip():
             meta = dataclasses.replace(meta, organisation=plain(self.fill({"nl": "{profile.name}"}, whole=True)))
         title = meta.title or text(self.texts.title, self.lang)
-        meta = dataclasses.replace(meta, title=title)
+        meta = dataclasses.replace(meta, title=title, version_label=self.version_label(meta))
         sections = [self.intro(), *self.chapters(), *self.annexes()]
         if meta.is_draft and any(run.placeholder for section in sections for run in _runs(section.blocks)):
             intro = sections[0]
@@ -106,6 +105,10 @@ class _Builder:
             sections=tuple(sections),
             labels={**self.labels, "cover_text": text(self.texts.cover_text, self.lang)},
         )
+
+    def version_label(self, meta: DocumentMeta) -> str:
+        """The version's label; the working draft's is the draft status in the document's language ("projet")."""
+        return self.labels["status_draft"] if meta.version_label == DRAFT_VERSION else meta.version_label
 
     def control(self, meta: DocumentMeta, status: str) -> ControlBlock:
         labels = self.labels
@@ -289,15 +292,11 @@ class _Builder:
         return Table(headers, self.marked_cells(cells), widths)
 
     def absent_role_only(self, row: dict, fields) -> bool:
-        """A default row naming a role the organisation does not have, with nothing else filled in."""
+        """A row naming a role the organisation does not have (compliance.yaml's role words), with nothing else filled in."""
         first, *rest = fields
         if any(not is_empty(row.get(f.id)) for f in rest) or is_empty(row.get(first.id)):
             return False
-        role = str(row[first.id]).lower()
-        absent = [word for fact, word in ABSENT_ROLE_WORDS.items()
-                  if (fact == "vertrouwenspersoon" and not self.facts.has_vertrouwenspersoon)
-                  or (fact == "management" and word not in self.facts.management.lower())]
-        return any(word in role for word in absent)
+        return any(compliance.names_role(role, str(row[first.id])) for role in compliance.absent_roles(self.facts))
 
     def cell_runs(self, field: Question, answer: Any, source: str, group_label: str, foreign: bool = False) -> Inline:
         """A group cell: the answer (tagged when typed in the other language only), nothing for an empty optional

@@ -24,7 +24,7 @@ def build_staff_card(
     builder = _Builder(schema, answers, lang, texts, meta)
     title = text(texts.staff_card.title, lang)
     organisation = meta.organisation or plain(builder.fill({"nl": "{profile.name}"}, whole=True))
-    meta = dataclasses.replace(meta, organisation=organisation, title=title)
+    meta = dataclasses.replace(meta, organisation=organisation, title=title, version_label=builder.version_label(meta))
     builder.start_section()
     blocks = tuple(builder.clause_blocks(texts.staff_card.blocks, "card"))
     return Document(

@@ -115,13 +115,16 @@ class Section:
     keep_on_one_page: bool = False
 
 
+DRAFT_VERSION = "concept"
+
+
 @dataclass(frozen=True)
 class DocumentMeta:
     """Facts about this version of the protocol; empty values become marked placeholders."""
 
     organisation: str
     title: str = ""
-    version_label: str = "concept"
+    version_label: str = DRAFT_VERSION  # printed as the document language's draft status (document.yaml's status_draft)
     date: date | None = None
     status: str = "draft"  # "draft" or "approved"
     drafted_by: str = ""
