@@ -10,6 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
+from collections.abc import Callable
 from typing import Any
 
 from .schema import Condition, Question, Schema
@@ -104,25 +105,69 @@ def _value_schema(question: Question) -> dict:
     return {"anyOf": [value, nullable]}
 
 
-def validate_answers(schema: Schema, answers: Any) -> None:
-    """Raise AnswersError naming every field that does not fit ``schema`` or the rules for all content."""
+def validate_answers(schema: Schema, answers: Any) -> dict:
+    """Raise AnswersError naming every field that does not fit ``schema`` or the rules for all content; else return
+    the answers to store: without the translations of group rows that no longer exist (a stale row never blocks a save)."""
     problems = content_problems(answers, answers_json_schema(schema))
-    if not problems:
-        problems = _missing_rows(schema, answers)
     if problems:
         raise AnswersError(capped(problems))
+    return without_missing_rows(schema, answers)
 
 
-def _missing_rows(schema: Schema, answers: dict) -> list[str]:
-    """Translations (and their source hashes) of group rows that do not exist."""
-    problems = []
+def without_missing_rows(schema: Schema, answers: dict) -> dict:
+    """The answers minus the translations (and fingerprints) of group rows that do not exist; the answers stay."""
+    groups = {key.rsplit(".", 2)[0] for name in (TRANSLATIONS_KEY, TRANSLATION_SOURCES_KEY)
+              for entries in (answers.get(name) or {}).values() for key in entries if key.count(".") == 3}
+    for ref in sorted(groups):
+        count = len(value(schema, answers, ref) or ())
+        answers = renumbered_rows(answers, ref, lambda row, count=count: row if row < count else None)
+    return answers
+
+
+def renumbered_rows(answers: dict, ref: str, new_row: Callable[[int], int | None]) -> dict:
+    """The answers with the translations (and fingerprints) of group ``ref``'s rows under their rows' new numbers.
+
+    ``new_row`` maps a row's old index to its new one, or to None for a row that is gone (its translations go too).
+    """
+    prefix = f"{ref}."
+    result = dict(answers)
     for name in (TRANSLATIONS_KEY, TRANSLATION_SOURCES_KEY):
-        for lang, entries in (answers.get(name) or {}).items():
-            for key in entries:
-                element_key, question_id, *row = key.split(".")
-                if row and int(row[0]) >= len(value(schema, answers, f"{element_key}.{question_id}") or ()):
-                    problems.append(f"{name}/{lang}/{key}: rij {int(row[0]) + 1} bestaat niet")
-    return problems
+        if name not in answers:
+            continue
+        per_language = {}
+        for lang, entries in answers[name].items():
+            moved = {}
+            for key, entry in entries.items():
+                row, _, field = key.removeprefix(prefix).partition(".")
+                if key.startswith(prefix) and (target := new_row(int(row))) is not None:
+                    moved[f"{prefix}{target}.{field}"] = entry
+                elif not key.startswith(prefix):
+                    moved[key] = entry
+            if moved:
+                per_language[lang] = moved
+        if per_language:
+            result[name] = per_language
+        else:
+            del result[name]
+    return result
+
+
+def rows_followed(schema: Schema, before: dict, after: dict) -> dict:
+    """``after`` with the translations of every group row found (by its content) in ``before`` under the row's new
+    number, and those of rows no longer there dropped: for changes that move rows (a template update)."""
+    for element in schema.elements:
+        for question in element.questions:
+            ref = f"{element.key}.{question.id}"
+            if question.type != "group" or (old := value(schema, before, ref) or []) == (new := value(schema, after, ref) or []):
+                continue
+            free = list(range(len(new)))
+            places = {}
+            for index, row in enumerate(old):
+                places[index] = next((n for n in free if new[n] == row), None)
+                if places[index] is not None:
+                    free.remove(places[index])
+            after = renumbered_rows(after, ref, places.get)
+    return after
 
 
 def answers_language(schema: Schema, answers: dict) -> str:

@@ -160,15 +160,18 @@ class Protocol(db.Model):
     def title(self) -> str:
         return self.answers.get("profile", {}).get("name") or self.organisation.name
 
-    def save_step(self, step: str, step_answers: dict, based_on: int, removed_row: dict | None = None) -> None:
+    def save_step(self, step: str, step_answers: dict, based_on: int, removed_row: dict | None = None,
+                  others: dict | None = None) -> None:
         """Stage one step's answers if nobody saved since revision ``based_on``; else raise StaleRevision.
 
         ``removed_row`` records a group row this save removed, so it can be put back at the new revision.
+        ``others``: the rest of the answers when the save changes them too (translations following moved rows).
         The caller commits, together with its audit event.
         """
         saved = self.saved_steps if step in self.saved_steps else [*self.saved_steps, step]
         undo = {**removed_row, "revision": based_on + 1} if removed_row else None
-        self.save_answers({**self.answers, step: step_answers}, based_on, saved_steps=saved, removed_row=undo)
+        self.save_answers({**(self.answers if others is None else others), step: step_answers}, based_on,
+                          saved_steps=saved, removed_row=undo)
 
     def save_answers(self, answers: dict, based_on: int, **values) -> None:
         """Stage all answers (and other column ``values``) if the revision is still ``based_on``; else StaleRevision."""

@@ -11,6 +11,8 @@ from policybuilder.answers import (
     applies,
     holds,
     localised,
+    renumbered_rows,
+    rows_followed,
     missing,
     source_hash,
     typed_texts,
@@ -146,7 +148,6 @@ def test_localised_lists_the_typed_texts_still_in_the_answers_language_and_uses_
         ({"fr": {"step.nothing": "x"}}, "_translations/fr/step.nothing", "onbekend veld"),
         ({"fr": {"step.people.0.phone": "x"}}, "_translations/fr/step.people.0.phone", "onbekend veld"),
         ({"de": {"step.note": "x"}}, "_translations/de", "onbekend veld"),
-        ({"fr": {"step.people.2.role": "x"}}, "_translations/fr/step.people.2.role", "rij 3 bestaat niet"),
         ({"fr": {"step.note": "x" * 21}}, "_translations/fr/step.note", "te lang (21 tekens, max 20)"),
         ({"fr": {"step.people.0.role": "y" * 31}}, "_translations/fr/step.people.0.role", "te lang (31 tekens, max 30)"),
         ({"fr": {"step.note": "dans\x07les"}}, "_translations/fr/step.note", "bevat een onzichtbaar stuurteken (U+0007)"),
@@ -186,3 +187,27 @@ def test_a_translation_of_another_text_is_not_used():
     assert localised(tiny, answers, "step.note", "fr") == ("dans les 48 heures", {})  # the fingerprint fits
     rows, foreign = localised(tiny, answers, "step.people", "fr")  # made for another row's text: not used
     assert rows == [{"role": "Teamcoach"}] and foreign == {"step.people.0.role": "Teamcoach"}
+
+
+def test_a_translation_of_a_row_that_is_gone_never_blocks_the_save_and_is_dropped_alone():
+    answers = {"step": {"note": "binnen 48 uur", "people": [{"role": "Teamcoach"}, {"role": "Directie"}]},
+               TRANSLATIONS_KEY: {"fr": {"step.note": "dans les 48 heures", "step.people.1.role": "Direction",
+                                         "step.people.2.role": "Coach"}},
+               TRANSLATION_SOURCES_KEY: {"fr": {"step.people.2.role": source_hash("Coach")}}}
+    stored = validate_answers(tiny_schema(), answers)
+    assert stored[TRANSLATIONS_KEY] == {"fr": {"step.note": "dans les 48 heures", "step.people.1.role": "Direction"}}
+    assert TRANSLATION_SOURCES_KEY not in stored
+    assert stored["step"] == answers["step"]  # the answers themselves are untouched
+
+
+def test_translations_follow_their_rows_when_a_row_is_removed_or_rows_move():
+    tiny = tiny_schema()
+    rows = [{"role": "Teamcoach"}, {"role": "Directie"}, {"role": "Onthaal"}]
+    answers = {"step": {"people": rows},
+               TRANSLATIONS_KEY: {"fr": {f"step.people.{n}.role": french for n, french in enumerate(("Coach", "Direction", "Accueil"))}},
+               TRANSLATION_SOURCES_KEY: {"fr": {f"step.people.{n}.role": source_hash(row["role"]) for n, row in enumerate(rows)}}}
+    removed = renumbered_rows({**answers, "step": {"people": [rows[0], rows[2]]}}, "step.people", lambda n: {0: 0, 2: 1}.get(n))
+    assert localised(tiny, removed, "step.people", "fr") == ([{"role": "Coach"}, {"role": "Accueil"}], {})
+    moved = rows_followed(tiny, answers, {**answers, "step": {"people": [rows[2], {"role": "Nieuw"}, rows[0]]}})
+    assert moved[TRANSLATIONS_KEY] == {"fr": {"step.people.0.role": "Accueil", "step.people.2.role": "Coach"}}
+    assert localised(tiny, moved, "step.people", "fr")[0][0] == {"role": "Accueil"}

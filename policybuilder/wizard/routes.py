@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 
 from .. import audit
 from ..access import protocol_or_404
-from ..answers import AnswersError, answer_text, typed_texts, validate_answers, value
+from ..answers import AnswersError, answer_text, renumbered_rows, rows_followed, typed_texts, validate_answers, value
 from ..auth.forms import ActionForm
 from ..documents.files import document_languages, render_ahead_of
 from ..errors import Conflict
@@ -222,8 +222,9 @@ def undo_remove(protocol_id: int, key: str):
         rows = list(step_answers.get(undo["question"]) or [])
         rows.insert(undo["index"], undo["row"])
         step_answers[undo["question"]] = rows
+        others = renumbered_rows(protocol.answers, f"{key}.{undo['question']}", lambda n: n + 1 if n >= undo["index"] else n)
         try:
-            protocol.save_step(key, step_answers, based_on=undo["revision"])
+            protocol.save_step(key, step_answers, based_on=undo["revision"], others=others)
         except StaleRevision:
             flash(_("De rij kan niet meer teruggezet worden: de stap werd intussen opnieuw bewaard."), "error")
         else:
@@ -259,8 +260,7 @@ def translations(protocol_id: int):
         confirmed = {item.key for item in typed if item.stale and form[item.confirm_name].data}
         answers = with_translations(protocol.answers, target_lang, typed, posted, confirmed)
         try:
-            validate_answers(schema, answers)
-            protocol.save_answers(answers, based_on=as_int(form.revision.data))
+            protocol.save_answers(validate_answers(schema, answers), based_on=as_int(form.revision.data))
         except AnswersError as exc:
             problems = exc.problems
         except StaleRevision:
@@ -300,8 +300,11 @@ def _save(protocol: Protocol, element, form: StepForm, action: str) -> tuple[int
     if overlay and (refused := enforce_fixed(overlay, element, schema, step_answers, request.form)):
         labels = ", ".join(text(schema.question(ref).label, current_lang()) for ref in refused)
         return 422, _("Niet bewaard: deze antwoorden legde de federatie vast en kunnen niet gewijzigd worden: %(labels)s.", labels=labels)
+    others = protocol.answers
+    for question_id, places in _row_places(element, form, action).items():
+        others = renumbered_rows(others, f"{element.key}.{question_id}", lambda n, places=places: places[n] if n < len(places) else None)
     try:
-        protocol.save_step(element.key, step_answers, based_on=as_int(form.revision.data), removed_row=removed)
+        protocol.save_step(element.key, step_answers, based_on=as_int(form.revision.data), removed_row=removed, others=others)
     except StaleRevision:
         db.session.refresh(protocol)
         form.revision.data, form.revision.raw_data = protocol.revision, None
@@ -380,6 +383,16 @@ def _collect(element, form: StepForm, action: str) -> tuple[dict, dict | None]:
     return answers, {"step": element.key, "question": group.id, "index": index, "row": removed[0], "number": target[1] + 1}
 
 
+def _row_places(element, form: StepForm, action: str) -> dict[str, list[int | None]]:
+    """Per group of the step: each shown row's index after the save, None for a row removed or emptied."""
+    target = removal(action)
+    places = {}
+    for group in (q for q in element.questions if q.type == "group"):
+        kept = [(group.id, n) != target and bool(from_form_data(group, [row])) for n, row in enumerate(form[group.id].data)]
+        places[group.id] = [sum(kept[:n]) if keep else None for n, keep in enumerate(kept)]
+    return places
+
+
 def _undo_of(protocol: Protocol, key: str) -> dict | None:
     """The row the last save of step ``key`` removed, while nothing was saved since."""
     undo = protocol.removed_row
@@ -439,8 +452,7 @@ def template_update(protocol_id: int):
     form = ActionForm()
     if form.validate_on_submit():
         try:
-            answers = resolve(result, merge_choices(result, request.form))
-            validate_answers(schema, answers)
+            answers = validate_answers(schema, rows_followed(schema, protocol.answers, resolve(result, merge_choices(result, request.form))))
             take_update(protocol, newer, answers, as_int(request.form.get("revision")))
         except (MergeError, AnswersError) as exc:
             flash(_("Niet overgenomen: %(problem)s", problem=exc), "error")

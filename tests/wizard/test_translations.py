@@ -166,3 +166,39 @@ def test_enter_in_a_translation_field_saves_like_the_button(app, live_server, pa
     field.press("Enter")
     expect(page.get_by_text("Je vertalingen zijn bewaard.")).to_be_visible()
     assert stored(app, protocol_id).answers["_translations"]["fr"] == {"contacts.internal_contacts.0.role": "Coach d'équipe"}
+
+
+ROWS = [{"role": "Teamcoach", "name": "Els Maes", "phone": "011 22 33 44"},
+        {"role": "Onthaalmedewerker", "name": "Jan Peeters", "phone": "011 22 33 45"},
+        {"role": "Nachtverantwoordelijke", "name": "Mia Wouters", "phone": "011 22 33 46"}]
+FRENCH_ROLES = ["Coach d'équipe", "Collaborateur d'accueil", "Responsable de nuit"]
+
+
+def test_translations_follow_their_rows_when_a_row_is_removed_and_put_back(app, client, submit, make_protocol):
+    protocol_id = make_protocol(answers={"contacts": {"internal_contacts": [dict(row) for row in ROWS]}})
+    submit(url(protocol_id), {f"tr-contacts-internal_contacts-{n}-role": role for n, role in enumerate(FRENCH_ROLES)}, nav=None)
+    contacts = step_url(protocol_id, "contacts")
+    assert submit(contacts, nav="remove:internal_contacts:0").status_code == 302
+    answers = stored(app, protocol_id).answers
+    assert {key: text for key, text in answers["_translations"]["fr"].items() if ".internal_contacts." in key} == {
+        "contacts.internal_contacts.0.role": FRENCH_ROLES[1], "contacts.internal_contacts.1.role": FRENCH_ROLES[2]}
+    # The later rows' translations still apply, and the translations page still saves.
+    document = french_word(client, protocol_id)
+    text = "\n".join([p.text for p in document.paragraphs] + [cell.text for table in document.tables for row in table.rows for cell in row.cells])
+    assert FRENCH_ROLES[2] in text and "Nachtverantwoordelijke" not in text
+    # Undo puts the row back; the rows after it keep their translations, and the translations page still saves.
+    page = client.get(contacts).get_data(as_text=True)
+    fields = dict(read_form(page))
+    client.post(contacts + "/undo-remove", data={"csrf_token": fields["csrf_token"], "revision": fields["revision"]})
+    translated = stored(app, protocol_id).answers["_translations"]["fr"]
+    assert translated["contacts.internal_contacts.2.role"] == FRENCH_ROLES[2] and "contacts.internal_contacts.0.role" not in translated
+    assert submit(url(protocol_id), nav=None).status_code == 302
+
+
+def test_an_emptied_row_takes_its_translations_with_it(app, client, submit, make_protocol):
+    protocol_id = make_protocol(answers={"contacts": {"internal_contacts": [dict(row) for row in ROWS]}})
+    submit(url(protocol_id), {f"tr-contacts-internal_contacts-{n}-role": role for n, role in enumerate(FRENCH_ROLES)}, nav=None)
+    emptied = {f"internal_contacts-1-{field}": "" for field in ("role", "name", "phone", "function")}
+    assert submit(step_url(protocol_id, "contacts"), emptied).status_code == 302
+    translated = stored(app, protocol_id).answers["_translations"]["fr"]
+    assert translated["contacts.internal_contacts.1.role"] == FRENCH_ROLES[2] and "contacts.internal_contacts.2.role" not in translated
