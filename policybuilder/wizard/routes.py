@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 
 from .. import audit
 from ..access import protocol_or_404
-from ..answers import AnswersError, answer_text, renumbered_rows, rows_followed, typed_texts, validate_answers, value
+from ..answers import AnswersError, answer_text, answers_language, renumbered_rows, rows_followed, typed_texts, validate_answers, value
 from ..auth.forms import ActionForm
 from ..documents.files import document_languages, render_ahead_of
 from ..errors import Conflict
@@ -336,9 +336,9 @@ def _page(protocol: Protocol, element, form: StepForm, conflict: bool = False, c
 
 
 def _form_data(protocol: Protocol, key: str) -> dict:
-    """The answers of one step as form data, with default wording where nothing was saved yet."""
+    """The answers of one step as form data, with default wording (in the answers' language) where nothing was saved yet."""
     schema = get_schema()
-    lang = current_lang()
+    lang = answers_language(schema, protocol.answers)
     answers = with_profile_contacts(schema, protocol.answers, lang)
     return {q.id: to_form_data(q, value(schema, answers, f"{key}.{q.id}", lang)) for q in schema.element(key).questions}
 

@@ -202,3 +202,15 @@ def test_an_emptied_row_takes_its_translations_with_it(app, client, submit, make
     assert submit(step_url(protocol_id, "contacts"), emptied).status_code == 302
     translated = stored(app, protocol_id).answers["_translations"]["fr"]
     assert translated["contacts.internal_contacts.1.role"] == FRENCH_ROLES[2] and "contacts.internal_contacts.2.role" not in translated
+
+
+@pytest.mark.parametrize(("answers_lang", "expected", "other"), [
+    ("nl", "binnen een maand na het afsluiten van het incident", "dans le mois qui suit la clôture"),
+    ("fr", "dans le mois qui suit la clôture de l'incident", "binnen een maand na het afsluiten"),
+])
+def test_default_wording_in_answer_fields_is_in_the_answers_language_whatever_the_interface(client, make_protocol, answers_lang, expected, other):
+    protocol_id = make_protocol(answers={"profile": {"name": "VZW De Linde", "sector": "youth_care", "document_language": answers_lang}})
+    for interface in ("nl", "fr"):
+        page = client.get(step_url(protocol_id, "learning"), headers={"Accept-Language": interface}).get_data(as_text=True)
+        fields = dict(read_form(page))
+        assert fields["reflection_within"] == expected and other not in fields["reflection_within"]
