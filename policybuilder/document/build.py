@@ -10,7 +10,7 @@ from .. import compliance
 from ..answers import BLANK_KEY, answer_text, answers_language, applies, format_date, is_empty, localised
 from ..schema import FACTS, PLACEHOLDER, Clause, Question, Schema, text, unknown_fact
 from .errors import TemplateError
-from .facts import FACT_NAMES, FROM_ANSWERS, MARKED, TAILORED, Facts, derive_facts
+from .facts import FACT_NAMES, FROM_ANSWERS, ITEM, MARKED, TAILORED, Facts, derive_facts
 from .model import (
     DRAFT_VERSION,
     BulletList,
@@ -338,8 +338,11 @@ class _Builder:
             filled = self.placeholder(ref_of(match))
             if filled and ref_of(match) not in KEEP_CASE and SENTENCE_END.search(plain((*before, *runs))):
                 filled = (dataclasses.replace(filled[0], text=_capitalise(filled[0].text)), *filled[1:])
-            if filled and runs and self.lang == "fr":
-                runs[-1], filled = _contract_fr(runs[-1], filled)
+            if filled and self.lang == "fr":
+                if runs:
+                    runs[-1], filled = _contract_fr(runs[-1], filled)
+                else:
+                    filled = _items_fr("", filled)
             runs += [dataclasses.replace(r, bold=bold or r.bold, italic=italic or r.italic) for r in filled]
             position = match.end()
         if position < len(source):
@@ -397,17 +400,47 @@ class _Builder:
 
 
 FR_CONTRACTIONS = {("à", "le"): "au", ("à", "les"): "aux", ("de", "le"): "du", ("de", "les"): "des"}
+FR_VOWELS = tuple("aeiouyàâéèêëîïôûAEIOUYÀÂÉÈÊËÎÏÔÛ")
 
 
 def _contract_fr(previous: Run, filled: Inline) -> tuple[Run, Inline]:
-    """French "à le conseiller" -> "au conseiller" where fixed text meets a filled-in fact."""
+    """French prepositions before a filled-in fact or answer: "à le X et la Y" -> "au X et à la Y", "de IDEWE" -> "d'IDEWE".
+
+    The one place that contracts French prepositions: "à"/"de" at the end of the fixed text is merged with the
+    first item's article (or elided before a vowel) and repeated before every further item of a list (facts.ITEM).
+    """
     head, space, preposition = previous.text.rstrip(" ").rpartition(" ")
-    article, _, rest = filled[0].text.partition(" ")
-    merged = FR_CONTRACTIONS.get((preposition, article)) if previous.text.endswith(" ") else None
-    if not merged:
-        return previous, filled
-    previous = dataclasses.replace(previous, text=f"{head}{space}{merged} ")  # " à " between two facts keeps its space
-    return previous, (dataclasses.replace(filled[0], text=rest), *filled[1:])
+    if not previous.text.endswith(" ") or preposition not in ("à", "de"):
+        return previous, _items_fr("", filled)
+    start, rest = _preposed(preposition, filled[0].text)
+    previous = dataclasses.replace(previous, text=f"{head}{space}{start}")  # " à " between two facts keeps its space
+    return previous, _items_fr(preposition, (dataclasses.replace(filled[0], text=rest), *filled[1:]))
+
+
+def _preposed(preposition: str, phrase: str) -> tuple[str, str]:
+    """("au ", "conseiller") for ("à", "le conseiller"); ("d'", "IDEWE") for ("de", "IDEWE"); else (preposition + " ", phrase)."""
+    article, _, rest = phrase.partition(" ")
+    if merged := FR_CONTRACTIONS.get((preposition, article)):
+        return f"{merged} ", rest
+    if preposition == "de" and phrase.startswith(FR_VOWELS):
+        return "d'", phrase
+    return f"{preposition} ", phrase
+
+
+def _items_fr(preposition: str, filled: Inline) -> Inline:
+    """Each further list item (after facts.ITEM) gets ``preposition`` too; without one the marks just go."""
+    runs, pending = [], False
+    for run in filled:
+        parts = run.text.split(ITEM)
+        if pending and preposition and parts[0]:
+            parts[0] = "".join(_preposed(preposition, parts[0]))
+            pending = False
+        wording = parts[0]
+        for part in parts[1:]:
+            pending = not part
+            wording += "".join(_preposed(preposition, part)) if preposition and part else part
+        runs.append(dataclasses.replace(run, text=wording) if len(parts) > 1 or wording != run.text else run)
+    return tuple(runs)
 
 
 def _quoted(runs: Inline) -> str | None:

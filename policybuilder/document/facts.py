@@ -102,6 +102,7 @@ TAILORED = {
 }
 MARK = "\x00"
 MARKED = re.compile(f"{MARK}([^{MARK}]+){MARK}")
+ITEM = "\x01"  # before each further item of a French list: the builder repeats "à"/"de" there ("au X et à la Y")
 
 
 def marked(key: str) -> str:
@@ -131,7 +132,7 @@ class Facts:
             wording = self.__dict__["values"][name]
         except KeyError:
             raise AttributeError(name) from None
-        return MARKED.sub(lambda match: self.__dict__["foreign"][match[1]][1], wording)
+        return MARKED.sub(lambda match: self.__dict__["foreign"][match[1]][1], wording).replace(ITEM, "")
 
 
 @lru_cache(maxsize=1)
@@ -176,6 +177,8 @@ class _Deriver:
         items = [item for item in items if item]
         if len(items) < 2:
             return "".join(items)
+        if self.lang == "fr":
+            items = [items[0], *(f"{ITEM}{item}" for item in items[1:])]
         return f"{', '.join(items[:-1])} {self.phrase(joiner)} {items[-1]}"
 
     def facts(self) -> Facts:

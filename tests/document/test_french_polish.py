@@ -33,3 +33,24 @@ def test_default_role_rows_the_organisation_lacks_are_left_out_in_french(schema)
     for lang, words in (("fr", ("Personne de confiance", "Direction")), ("nl", ("Vertrouwenspersoon", "Directie"))):
         cells = first_cells(build_document(schema, answers, META, lang))
         assert not [cell for cell in cells if cell.startswith(words)], (lang, cells)
+
+
+def test_every_item_of_a_list_after_a_gets_its_preposition(schema):
+    doc = build_document(schema, example("full"), META, "fr")
+    words = " ".join(plain(run for item in block.items for run in item) if hasattr(block, "items") else
+                     plain(block.runs) if hasattr(block, "runs") else "" for s in doc.sections for block in s.blocks)
+    assert "au responsable direct et à la direction" in words
+    assert "au responsable direct et la direction" not in words and "\x01" not in words
+
+
+def test_de_before_a_vowel_is_elided_in_the_one_place_that_contracts():
+    from policybuilder.document.build import _contract_fr
+    from policybuilder.document.facts import ITEM
+    from policybuilder.document.model import Run
+
+    before, after = _contract_fr(Run("le conseiller de "), (Run("IDEWE"),))
+    assert before.text + after[0].text == "le conseiller d'IDEWE"
+    before, after = _contract_fr(Run("parlez-en à "), (Run(f"le responsable ou {ITEM}les collègues, {ITEM}IDEWE"),))
+    assert before.text + after[0].text == "parlez-en au responsable ou aux collègues, à IDEWE"
+    before, after = _contract_fr(Run("informez "), (Run(f"le responsable et {ITEM}la direction"),))
+    assert before.text + after[0].text == "informez le responsable et la direction"
