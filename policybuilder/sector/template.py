@@ -249,13 +249,13 @@ def apply_defaults(template: Template, answers: dict, schema: Schema) -> dict:
     return result
 
 
-def check_locked(template: Template, element_key: str, submitted: dict, schema: Schema) -> list[str]:
-    """The locked or hidden questions of one step whose submitted value differs from the template's."""
+def check_locked(template: Template, element_key: str, submitted: dict, schema: Schema, lang: str = "nl") -> list[str]:
+    """The locked or hidden questions of one step whose submitted value differs from the template's (in ``lang``)."""
     changed = []
     for ref in sorted(locked_refs(template) | hidden_refs(template)):
         step, _, question_id = ref.partition(".")
         if step == element_key and question_id in submitted:
-            if submitted[question_id] != template_value(template, schema, ref):
+            if submitted[question_id] != template_value(template, schema, ref, lang):
                 changed.append(ref)
     return changed
 

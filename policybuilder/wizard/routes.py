@@ -192,9 +192,9 @@ def preview(protocol_id: int, key: str):
         return jsonify(errors=field_errors(form, element, current_lang())), 422
     step_answers = _collect(element, form, "stay")[0]
     overlay = step_template(protocol, element, get_schema())
-    if overlay:
-        enforce_fixed(overlay, element, get_schema(), step_answers, {})
     answers = {**protocol.answers, key: step_answers}
+    if overlay:
+        enforce_fixed(overlay, element, get_schema(), step_answers, {}, answers_language(get_schema(), answers))
     return step_preview(protocol, element, answers, document_languages(answers)[0])
 
 
@@ -297,7 +297,8 @@ def _save(protocol: Protocol, element, form: StepForm, action: str) -> tuple[int
     schema = get_schema()
     step_answers, removed = _collect(element, form, action)
     overlay = step_template(protocol, element, schema)
-    if overlay and (refused := enforce_fixed(overlay, element, schema, step_answers, request.form)):
+    lang = answers_language(schema, {**protocol.answers, element.key: step_answers})
+    if overlay and (refused := enforce_fixed(overlay, element, schema, step_answers, request.form, lang)):
         labels = ", ".join(text(schema.question(ref).label, current_lang()) for ref in refused)
         return 422, _("Niet bewaard: deze antwoorden legde de federatie vast en kunnen niet gewijzigd worden: %(labels)s.", labels=labels)
     others = protocol.answers

@@ -36,13 +36,14 @@ def step_template(protocol: Protocol, element: Element, schema: Schema) -> StepT
     return StepTemplate(template, overlays)
 
 
-def enforce_fixed(step: StepTemplate, element: Element, schema: Schema, answers: dict, posted) -> list[str]:
-    """Put the template's values in place of locked and hidden answers; the refs a POST tried to change."""
+def enforce_fixed(step: StepTemplate, element: Element, schema: Schema, answers: dict, posted, lang: str) -> list[str]:
+    """Put the template's values (in the answers' language ``lang``) in place of locked and hidden answers; the refs
+    a POST tried to change."""
     fixed = step.fixed()
     sent = {qid: answers[qid] for qid in fixed if qid in posted or any(k.startswith(f"{qid}-") for k in posted)}
-    refused = check_locked(step.template, element.key, sent, schema)
+    refused = check_locked(step.template, element.key, sent, schema, lang)
     for qid in fixed:
-        answers[qid] = template_value(step.template, schema, f"{element.key}.{qid}")
+        answers[qid] = template_value(step.template, schema, f"{element.key}.{qid}", lang)
     return refused
 
 

@@ -187,3 +187,28 @@ def test_the_house_font_is_embedded_in_the_pdf(app, client, make_protocol, publi
         db.session.get(Protocol, protocol_id).template_version_id = version_id
         db.session.commit()
     assert any(f.startswith("Times-New-Roman") for f in pdf_fonts(client.get(f"/protocols/{protocol_id}/download/pdf").data))
+
+
+BILINGUAL = {"questions": {
+    "procedure.report_deadline": {"state": "locked", "default": {"nl": "binnen 12 uur", "fr": "dans les 12 heures"}},
+    "communication.inform_team_by": {"state": "hidden", "default": {"nl": "de directie", "fr": "la direction"}},
+}}
+
+
+def test_a_french_member_gets_and_keeps_locked_and_hidden_values_in_french(app, client, submit, make_protocol, publish_template):
+    version_id = publish_template(BILINGUAL)
+    protocol_id = make_protocol(answers={"profile": {"name": "ASBL Le Tilleul", "sector": "youth_care", "document_language": "fr"},
+                                         "procedure": {"report_deadline": "dans les 12 heures"}})
+    with app.app_context():
+        db.session.get(Protocol, protocol_id).template_version_id = version_id
+        db.session.commit()
+    page = client.get(step_url(protocol_id, "procedure")).get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="report_deadline"[^>]*value="dans les 12 heures"|<input[^>]*value="dans les 12 heures"[^>]*id="report_deadline"', page)
+    assert "binnen 12 uur" not in page
+    assert submit(step_url(protocol_id, "procedure")).status_code == 302  # the French value shown is no change
+    assert submit(step_url(protocol_id, "communication")).status_code == 302
+    stored = answers(app, protocol_id)
+    assert stored["procedure"]["report_deadline"] == "dans les 12 heures"
+    assert stored["communication"]["inform_team_by"] == "la direction"
+    response = submit(step_url(protocol_id, "procedure"), {"report_deadline": "binnen 12 uur"})
+    assert response.status_code == 422 and "legde de federatie vast" in response.get_data(as_text=True)
