@@ -14,10 +14,9 @@ the text itself: the answers stay small, and nothing but "same or not" is ever s
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
-from ..answers import TRANSLATION_SOURCES_KEY, TRANSLATIONS_KEY, typed_texts
+from ..answers import TRANSLATION_SOURCES_KEY, TRANSLATIONS_KEY, source_hash, typed_texts
 from ..schema import Question, Schema, text
 from .forms import row_label
 
@@ -43,11 +42,6 @@ class Translation:
     def confirm_name(self) -> str:
         """The name of the "still right" checkbox of a stale translation."""
         return "ok-" + self.key.replace(".", "-")
-
-
-def source_hash(source: str) -> str:
-    """A short fingerprint of the answer a translation was made from (white space folded)."""
-    return hashlib.sha256(_folded(source).encode()).hexdigest()[:16]
 
 
 def translations(schema: Schema, answers: dict, target_lang: str, label_lang: str) -> list[Translation]:
@@ -96,7 +90,3 @@ def with_translations(answers: dict, lang: str, typed: list[Translation], posted
         else:
             result.pop(name, None)
     return result
-
-
-def _folded(source: str) -> str:
-    return " ".join(source.split())

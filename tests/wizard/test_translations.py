@@ -9,6 +9,8 @@ from docx import Document as WordDocument
 from playwright.sync_api import expect
 from werkzeug.datastructures import MultiDict
 
+from policybuilder.answers import source_hash, translation
+
 from ..browser.conftest import browser, live_server, new_page, page  # noqa: F401 - the browser fixtures
 from ..browser.test_wizard_journey import log_in
 from ..forms import read_form
@@ -214,3 +216,10 @@ def test_default_wording_in_answer_fields_is_in_the_answers_language_whatever_th
         page = client.get(step_url(protocol_id, "learning"), headers={"Accept-Language": interface}).get_data(as_text=True)
         fields = dict(read_form(page))
         assert fields["reflection_within"] == expected and other not in fields["reflection_within"]
+
+
+def test_the_page_keeps_the_fingerprint_the_documents_check(app, submit, protocol_id):
+    submit(url(protocol_id), {TRAINING_FIELD: FORMATION}, nav=None)
+    answers = stored(app, protocol_id).answers
+    assert answers["_translation_sources"]["fr"]["learning.training"] == source_hash(f"  {TRAINING}\n")
+    assert translation(answers, "learning.training", "fr", TRAINING) == FORMATION
