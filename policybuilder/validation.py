@@ -28,6 +28,8 @@ TOP = "(hoofdniveau)"
 JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 SHORT = reprlib.Repr()
 SHORT.maxlevel, SHORT.maxlist, SHORT.maxdict, SHORT.maxstring, SHORT.maxother, SHORT.maxlong = 2, 4, 4, 40, 40, 40
+# A missing language of a text ({nl, fr}) is named: "…/text/fr: de Franse tekst ontbreekt".
+MISSING = {"nl": "de Nederlandse tekst ontbreekt", "fr": "de Franse tekst ontbreekt"}
 TYPE_NAMES = {
     "string": "tekst", "integer": "geheel getal", "number": "getal", "boolean": "ja/nee (true of false)",
     "array": "lijst", "object": "object", "null": "null",
@@ -188,7 +190,7 @@ def _dutch(error: ValidationError) -> Iterator[str]:
     """One Dutch line per problem in ``error``, each naming its place."""
     where, kind, limit, value = place(error.absolute_path), error.validator, error.validator_value, error.instance
     if kind == "required":
-        yield from (f"{place([*error.absolute_path, name])}: ontbreekt" for name in limit if name not in value)
+        yield from (f"{place([*error.absolute_path, name])}: {MISSING.get(name, 'ontbreekt')}" for name in limit if name not in value)
     elif kind == "additionalProperties":
         known = error.schema.get("properties", {})
         yield from (f"{place([*error.absolute_path, name])}: onbekend veld" for name in value if name not in known)

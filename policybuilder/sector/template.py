@@ -332,7 +332,7 @@ def _value_problems(schema: Schema, ref: str, value: Any, where: str, complete: 
             problems.append(f"{path}/fr: {why}")
     problems += [f"{place}: {_language_problem(key)}" for place, key in _language_keys(question, value, where)]
     if complete:
-        problems += [f"{place}: ontbreekt" if place.endswith("/fr") else f"{place}: de Franse tekst ontbreekt (schrijf {{\"nl\": …, \"fr\": …}})"
+        problems += [f"{place}: de Franse tekst ontbreekt" if place.endswith("/fr") else f"{place}: de Franse tekst ontbreekt (schrijf {{\"nl\": …, \"fr\": …}})"
                      for place in untranslated(question, value, where)]
     return problems
 

@@ -269,6 +269,6 @@ def test_a_dutch_only_text_is_refused_naming_its_place(template, schema, templat
     template_json["questions"]["procedure.first_step"]["default"] = "Meld het aan de teamcoach."
     package = replaced(export_package(template), "template.json", json.dumps(template_json).encode())
     assert refused(package, schema) == [
-        "template.json: clauses/procedure/0/text/fr: ontbreekt",
+        "template.json: clauses/procedure/0/text/fr: de Franse tekst ontbreekt",
         "template.json: questions/procedure.first_step/default: de Franse tekst ontbreekt (schrijf {\"nl\": …, \"fr\": …})",
     ]

@@ -160,12 +160,12 @@ def test_a_package_needs_every_text_in_french(template_json, schema):
     with pytest.raises(TemplateError) as caught:
         template_from_json(template_json, schema, FONTS, complete=True)
     assert sorted(caught.value.problems) == sorted([
-        "clauses/procedure/0/text/fr: ontbreekt",
+        "clauses/procedure/0/text/fr: de Franse tekst ontbreekt",
         "questions/procedure.notify_police/help/fr: mag niet leeg zijn",
         "questions/procedure.aftercare/default: de Franse tekst ontbreekt (schrijf {\"nl\": …, \"fr\": …})",
         "questions/procedure.first_step/default: onbekende taal 'de' (toegelaten: nl, fr)",
-        "questions/procedure.first_step/default/fr: ontbreekt",
-        "contacts/0/name/fr: ontbreekt",
+        "questions/procedure.first_step/default/fr: de Franse tekst ontbreekt",
+        "contacts/0/name/fr: de Franse tekst ontbreekt",
     ])
 
 
