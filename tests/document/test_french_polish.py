@@ -54,3 +54,11 @@ def test_de_before_a_vowel_is_elided_in_the_one_place_that_contracts():
     assert before.text + after[0].text == "parlez-en au responsable ou aux collègues, à IDEWE"
     before, after = _contract_fr(Run("informez "), (Run(f"le responsable et {ITEM}la direction"),))
     assert before.text + after[0].text == "informez le responsable et la direction"
+
+
+def test_a_dutch_answer_in_a_french_sentence_shows_a_noun_phrase_with_its_article(schema):
+    doc = build_document(schema, example("full"), META, "fr")
+    words = " ".join(plain(block.runs) for s in doc.sections for block in s.blocks if hasattr(block, "runs"))
+    words += " ".join(plain(run for item in block.items for run in item)
+                      for s in doc.sections for block in s.blocks if hasattr(block, "items"))
+    assert "qui les conserve dans le lieu de conservation des preuves" in words
