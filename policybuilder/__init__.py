@@ -9,7 +9,7 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import database, locale
-from .extensions import db, migrate
+from .extensions import LazyMigrateGroup, db
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,7 +38,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     database.init_app(app)  # SQLite: WAL and a busy timeout, so simultaneous requests wait instead of failing
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    app.config.setdefault("MIGRATIONS_DIR", str(ROOT / "migrations"))
+    app.cli.add_command(LazyMigrateGroup(app))  # `flask db …`: Alembic is imported only when it runs
     locale.init_app(app)  # the interface in the person's language: their setting, else the browser's, else Dutch
     # Every form checks its token itself (Flask-WTF), so an expired one can keep the typed text.
     app.jinja_env.globals["csrf_token"] = generate_csrf

@@ -17,16 +17,14 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import click
-from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
-from flask_migrate import upgrade
 from sqlalchemy import Date, DateTime, LargeBinary, Table, func, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from .extensions import db
+from .extensions import db, init_migrate
 
 FORMAT = "policybuilder-backup"
 FORMAT_VERSION = 1
@@ -95,6 +93,8 @@ def restore_backup(path: Path) -> dict:
     manifest, contents = read_backup(path)
     existing = set(inspect(db.engine).get_table_names())
     if not existing & {table.name for table in _tables()}:
+        from flask_migrate import upgrade  # Alembic: imported only when a restore runs
+
         upgrade()  # a brand-new database: make the tables first
     try:
         with db.engine.begin() as connection:
@@ -125,8 +125,10 @@ def _member(table_name: str) -> str:
 
 def _migrations_head() -> str:
     """The database revision this code expects (the head of ``migrations/``)."""
-    directory = current_app.extensions["migrate"].directory
-    return ScriptDirectory(directory).get_current_head()
+    from alembic.script import ScriptDirectory  # imported only when a backup or restore runs
+
+    init_migrate(current_app)
+    return ScriptDirectory(current_app.extensions["migrate"].directory).get_current_head()
 
 
 def _begin_consistent_read(connection: Connection) -> Connection:
