@@ -45,6 +45,7 @@ SENTENCES = {
     "template.create": lambda: _("%(actor)s maakte het sjabloon “%(template)s” aan."),
     "template.questions": lambda: _("%(actor)s bewaarde antwoorden en instellingen van vragen in het sjabloon “%(template)s”."),
     "template.clause_add": lambda: _("%(actor)s voegde een eigen bepaling toe aan het sjabloon “%(template)s”."),
+    "template.clause_change": lambda: _("%(actor)s wijzigde een eigen bepaling van het sjabloon “%(template)s”."),
     "template.clause_remove": lambda: _("%(actor)s verwijderde een eigen bepaling uit het sjabloon “%(template)s”."),
     "template.contacts": lambda: _("%(actor)s bewaarde de sectorcontacten van het sjabloon “%(template)s”."),
     "template.style": lambda: _("%(actor)s bewaarde de huisstijl van het sjabloon “%(template)s”."),
