@@ -62,3 +62,20 @@ def test_a_dutch_answer_in_a_french_sentence_shows_a_noun_phrase_with_its_articl
     words += " ".join(plain(run for item in block.items for run in item)
                       for s in doc.sections for block in s.blocks if hasattr(block, "items"))
     assert "qui les conserve dans le lieu de conservation des preuves" in words
+
+
+def test_french_cross_references_name_real_headings(schema):
+    import re
+    import yaml
+    from pathlib import Path
+
+    schemas = Path(__file__).resolve().parents[2] / "schemas"
+    texts = (schemas / "document.yaml").read_text(encoding="utf-8") + "".join(
+        path.read_text(encoding="utf-8") for path in sorted((schemas / "elements").glob("*.yaml"))).replace("''", "'")
+    headings = [str(title) for path in sorted((schemas / "elements").glob("*.yaml"))
+                for title in re.findall(r"(?:title|heading): \{nl: [^}]*?, fr: '?(.+?)'?\}", path.read_text(encoding="utf-8"))]
+    headings += [yaml.safe_load((schemas / "elements" / "profile.yaml").read_text(encoding="utf-8"))["title"]["fr"]]
+    referred = re.findall(r"(?:voir|chapitres?)(?: les chapitres| le chapitre)? « ([^»]+?) »(?: et « ([^»]+?) »)?", texts)
+    names = {name for pair in referred for name in pair if name}
+    assert names and all(any(heading.replace("''", "'").startswith(name) for heading in headings) for name in names), names
+    assert not re.search(r"fr: [^\n]*\bla carte\b", texts)
