@@ -79,3 +79,29 @@ def test_french_cross_references_name_real_headings(schema):
     names = {name for pair in referred for name in pair if name}
     assert names and all(any(heading.replace("''", "'").startswith(name) for heading in headings) for name in names), names
     assert not re.search(r"fr: [^\n]*\bla carte\b", texts)
+
+
+def _text_objects(node):
+    if isinstance(node, dict):
+        if "nl" in node and "fr" in node and all(isinstance(node[k], str) for k in ("nl", "fr")):
+            yield node
+        for child in node.values():
+            yield from _text_objects(child)
+    elif isinstance(node, list):
+        for child in node:
+            yield from _text_objects(child)
+
+
+def test_every_placeholder_in_french_is_one_of_the_dutch_text():
+    import re
+    import yaml
+    from pathlib import Path
+
+    schemas = Path(__file__).resolve().parents[2] / "schemas"
+    slot = re.compile(r"\{[^{}]*\}")
+    wrong = []
+    for path in sorted([schemas / "document.yaml", *(schemas / "elements").glob("*.yaml")]):
+        for wording in _text_objects(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            if set(slot.findall(wording["fr"])) - set(slot.findall(wording["nl"])):
+                wrong.append((path.name, wording["fr"][:80]))
+    assert wrong == []
