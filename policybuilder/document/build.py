@@ -77,6 +77,8 @@ class _Builder:
         self.left_blank = frozenset(answers.get(BLANK_KEY) or ())
         self.open: dict[str, str] = {}  # question -> blank label, for every placeholder printed
         self.approved = not meta.is_draft
+        self.meta = meta
+        self.dutch_builder: _Builder | None = None
 
     # -- the whole document ------------------------------------------------------------
     def document(self, meta: DocumentMeta) -> Document:
@@ -241,9 +243,15 @@ class _Builder:
     def template_note(self, clause: Clause) -> LanguageNote:
         """A sector template's clause stored before templates were bilingual (Dutch only): quoted in a note, tagged Dutch."""
         wording = [text(clause.heading, "nl")] if clause.heading and self.lang not in clause.heading else []
-        wording.append(plain(self.fill(clause.text)))
+        wording.append(plain(self.dutch().fill(clause.text)))  # quoted as Dutch: filled with the Dutch facts
         before, _, after = self.labels["template_other_language"].partition("{text}")
         return self.note(0, (Run(before), Run(" — ".join(wording), lang="nl"), Run(after)))
+
+    def dutch(self) -> "_Builder":
+        """A builder of the same protocol in Dutch (made once), for wording quoted as Dutch."""
+        if self.dutch_builder is None:
+            self.dutch_builder = self if self.lang == "nl" else _Builder(self.schema, self.answers, "nl", self.texts, self.meta)
+        return self.dutch_builder
 
     def note(self, number: int, runs: Inline) -> LanguageNote:
         mark = (Run(str(number), superscript=True), Run(" ")) if number else ()

@@ -105,3 +105,14 @@ def test_every_placeholder_in_french_is_one_of_the_dutch_text():
             if set(slot.findall(wording["fr"])) - set(slot.findall(wording["nl"])):
                 wrong.append((path.name, wording["fr"][:80]))
     assert wrong == []
+
+
+def test_a_dutch_only_template_clause_is_quoted_with_the_dutch_facts(schema):
+    from policybuilder.document.build import _Builder
+    from policybuilder.document.texts import load_texts
+    from policybuilder.schema import Clause
+
+    builder = _Builder(schema, example("full"), "fr", load_texts(), META)
+    note = builder.template_note(Clause("legacy", "paragraph", text={"nl": "Meld het aan {facts.report_to}."}))
+    quoted = [run for run in note.runs if run.lang == "nl"]
+    assert [run.text for run in quoted] == ["Meld het aan de eigen leidinggevende."], note.runs
