@@ -18,6 +18,7 @@ from ..documents.files import document_languages, render_ahead_of
 from ..errors import Conflict
 from ..extensions import db
 from ..models import Protocol, StaleRevision
+from ..recent import Recent
 from ..protocols import copied_steps, latest_protocol, start_answers, with_profile_contacts
 from ..federation.service import take_update, update_taken
 from ..federation.store import template_of
@@ -75,8 +76,12 @@ def wizard_helpers():
 
 @bp.app_template_global()
 def translation_count(protocol: Protocol) -> int:
-    """How many typed answers of the draft can be translated (the translations page is offered when there is one)."""
-    return len(typed_texts(get_schema(), protocol.answers, document_languages(protocol.answers)[1]))
+    """How many typed answers of the draft can be translated (the translations page is offered when there is one);
+    worked out once per draft revision (every save makes a new one), kept per app."""
+    schema = get_schema()
+    counts = current_app.extensions.setdefault("policybuilder.translation_counts", Recent(256))
+    return counts.get((schema, protocol.id, protocol.revision),
+                      lambda: len(typed_texts(schema, protocol.answers, document_languages(protocol.answers)[1])))
 
 
 def display(question, answer, lang: str) -> str:

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from werkzeug.datastructures import MultiDict
 
 from policybuilder.answers import source_hash, translation
+from policybuilder.wizard import routes
 
 from ..browser.conftest import browser, live_server, new_page, page  # noqa: F401 - the browser fixtures
 from ..browser.test_wizard_journey import log_in
@@ -223,3 +224,14 @@ def test_the_page_keeps_the_fingerprint_the_documents_check(app, submit, protoco
     answers = stored(app, protocol_id).answers
     assert answers["_translation_sources"]["fr"]["learning.training"] == source_hash(f"  {TRAINING}\n")
     assert translation(answers, "learning.training", "fr", TRAINING) == FORMATION
+
+
+def test_the_count_of_typed_answers_is_worked_out_once_per_draft_revision(client, submit, protocol_id, monkeypatch):
+    calls = []
+    monkeypatch.setattr(routes, "typed_texts", lambda *args: calls.append(args) or {"learning.training": TRAINING})
+    for page in ("review", "steps/learning", "review"):
+        assert "Vertalingen" in client.get(f"/protocols/{protocol_id}/{page}").get_data(as_text=True)
+    assert len(calls) == 1  # the review page asks twice, every page once: one count for the revision
+    submit(step_url(protocol_id, "learning"), {"training": "Tweejaarlijkse vorming."})
+    client.get(f"/protocols/{protocol_id}/review")
+    assert len(calls) == 2  # a save makes a new revision, counted again
