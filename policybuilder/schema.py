@@ -5,13 +5,15 @@ command line all read the same :class:`Schema`.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
@@ -176,6 +178,8 @@ def read_yaml(path: Path) -> Any:
 
 def validate(data: Any, json_schema: dict, name: str) -> None:
     """Check ``data`` against ``json_schema``; SchemaError names the file and the field."""
+    import jsonschema  # a tenth of a second to import; a start with a cached valid schema needs none of it
+
     validator = jsonschema.Draft202012Validator(json_schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:
@@ -188,20 +192,82 @@ def load_json_schema(name: str, schema_dir: Path = SCHEMA_DIR) -> dict:
     return json.loads((schema_dir / name).read_text(encoding="utf-8"))
 
 
-def load_schema(schema_dir: Path = SCHEMA_DIR) -> Schema:
-    """Load and validate the profile and the eight elements from ``schema_dir``."""
+#: Besides the files themselves, what decides whether schema files are valid: this module and the fact names.
+VALIDATION_CODE = (Path(__file__), Path(__file__).parent / "document" / "facts.py")
+
+
+def load_schema(schema_dir: Path = SCHEMA_DIR, cache: Path | None = None) -> Schema:
+    """Load and validate the profile and the eight elements from ``schema_dir``.
+
+    With ``cache`` (a JSON file), the data is read from it without validating again as long as the files and
+    the validating code are byte for byte the ones it was validated from; any change validates everything again.
+    """
+    digest = _schema_digest(schema_dir)
+    elements_data = _read_cache(cache, digest) if cache is not None and digest is not None else None
+    if elements_data is None:
+        elements_data = _validated_elements(schema_dir)
+        if cache is not None and digest is not None:
+            _write_cache(cache, digest, elements_data)
+    elements = [_element(data) for data in elements_data]
+    return Schema(tuple(sorted(elements, key=lambda element: element.order)))
+
+
+def _validated_elements(schema_dir: Path) -> list[dict]:
+    """The element files' data, in ELEMENT_ORDER, each checked against the JSON Schema and all references resolved."""
     meta = load_json_schema("element.schema.json", schema_dir)
-    elements = []
+    elements_data = []
     for key in ELEMENT_ORDER:
         path = schema_dir / "elements" / f"{key}.yaml"
         data = read_yaml(path)
         validate(data, meta, f"elements/{path.name}")
         if data["key"] != key:
             raise SchemaError(f"elements/{path.name}: field key: expected {key!r}, found {data['key']!r}")
-        elements.append(_element(data))
-    schema = Schema(tuple(sorted(elements, key=lambda element: element.order)))
-    _check_references(schema)
-    return schema
+        elements_data.append(data)
+    elements = [_element(data) for data in elements_data]
+    _check_references(Schema(tuple(sorted(elements, key=lambda element: element.order))))
+    return elements_data
+
+
+def _schema_digest(schema_dir: Path) -> str | None:
+    """SHA-256 of the element files, their JSON Schema and the validating code; None if one cannot be read."""
+    paths = [*VALIDATION_CODE, schema_dir / "element.schema.json", *(schema_dir / "elements" / f"{key}.yaml" for key in ELEMENT_ORDER)]
+    digest = hashlib.sha256()
+    try:
+        for path in paths:
+            content = path.read_bytes()
+            digest.update(f"{path.name}:{len(content)}:".encode() + content)
+    except OSError:
+        return None  # validation names the unreadable file
+    return digest.hexdigest()
+
+
+def _read_cache(cache: Path, digest: str) -> list[dict] | None:
+    """The element files' data stored by ``_write_cache`` for exactly ``digest``, else None."""
+    try:
+        stored = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stored, dict) or stored.get("digest") != digest or not isinstance(stored.get("elements"), list):
+        return None
+    return stored["elements"]
+
+
+def _write_cache(cache: Path, digest: str, elements_data: list[dict]) -> None:
+    """Store validated element data under ``digest`` (atomically); skipped if JSON cannot hold it exactly or the folder is read-only."""
+    content = json.dumps({"digest": digest, "elements": elements_data}, ensure_ascii=False)
+    if json.loads(content)["elements"] != elements_data:
+        return  # YAML gave something JSON changes (a date, a non-string key): always validate instead
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=cache.parent, prefix=cache.name, suffix=".tmp")
+    except OSError:
+        return  # no cache: the next start validates again
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(content)
+        os.replace(temporary, cache)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
 
 
 def _question(data: dict) -> Question:

@@ -9,8 +9,9 @@ from .schema import SCHEMA_DIR, Schema, load_schema
 
 
 def init_app(app: Flask) -> None:
-    """Load and validate ``schemas/``; a SchemaError names the file and the field."""
-    app.extensions["policybuilder.schema"] = load_schema(Path(app.config.get("SCHEMA_DIR", SCHEMA_DIR)))
+    """Load and validate ``schemas/`` (once per content: instance/schema-cache.json); a SchemaError names the file and the field."""
+    schema_dir = Path(app.config.get("SCHEMA_DIR", SCHEMA_DIR))
+    app.extensions["policybuilder.schema"] = load_schema(schema_dir, Path(app.instance_path) / "schema-cache.json")
 
 
 def get_schema() -> Schema:

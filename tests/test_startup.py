@@ -3,15 +3,18 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import docx
 import pytest
+import yaml
 
-from policybuilder import document
+from policybuilder import create_app, document, schema
 from policybuilder.document import FORMATS, UnknownFormat, render
+from policybuilder.schema import SCHEMA_DIR, SchemaError
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Packages that cost most of a second or more to import, wanted only to write a PDF, a .docx or an SVG logo.
@@ -70,3 +73,53 @@ def test_step_forms_are_built_when_first_asked_for_and_kept(app):
         with pytest.raises(KeyError):
             forms[("nonsense", "nl")]
     assert ("profile", "fr") in forms and len(forms) == len(list(forms))
+
+
+def test_help_does_not_load_alembic_but_db_upgrade_still_works(tmp_path):
+    result, imported = flask(tmp_path, "--help")
+    assert result.returncode == 0 and "alembic" not in imported and "flask_migrate" not in imported
+    result, imported = flask(tmp_path, "db", "upgrade")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "alembic" in imported and "Running upgrade" in result.stderr
+    result, _ = flask(tmp_path, "db", "current")
+    assert "(head)" in result.stdout
+
+
+@pytest.fixture
+def cached_start(tmp_path, monkeypatch):
+    """A copy of schemas/, an app factory on it with its own instance folder, and a helper to rewrite one element file."""
+    target = tmp_path / "schemas"
+    shutil.copytree(SCHEMA_DIR, target)
+    monkeypatch.setenv("POLICYBUILDER_INSTANCE", str(tmp_path / "instance"))
+
+    def start():
+        return create_app({"SCHEMA_DIR": str(target), "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+    def edit(key: str, change) -> None:
+        path = target / "elements" / f"{key}.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    return start, edit
+
+
+def test_a_start_validates_the_schema_files_only_once(cached_start, monkeypatch):
+    start, edit = cached_start
+    first = start().extensions["policybuilder.schema"]
+    monkeypatch.setattr(schema, "validate", lambda *args: pytest.fail("validated again"))
+    again = start().extensions["policybuilder.schema"]
+    assert again.elements == first.elements and again.keys == first.keys
+    monkeypatch.undo()
+    edit("learning", lambda d: d["title"].update(nl="Leren en bijsturen, herschreven"))
+    assert start().extensions["policybuilder.schema"].element("learning").title["nl"] == "Leren en bijsturen, herschreven"
+
+
+def test_a_schema_file_broken_after_a_cached_start_still_stops_the_app(cached_start):
+    start, edit = cached_start
+    start()
+    edit("monitoring", lambda d: d.pop("guidance"))
+    with pytest.raises(SchemaError, match=r"elements/monitoring.yaml: field \(top level\): 'guidance' is a required property"):
+        start()
+    with pytest.raises(SchemaError, match="elements/monitoring.yaml"):  # the failure is not cached either way
+        start()
