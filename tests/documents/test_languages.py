@@ -115,10 +115,14 @@ def buttons(page: str) -> list[str]:
 def test_the_buttons_offer_the_answers_language_first(client, make_protocol):
     dutch = make_protocol(answers={**profile(staff_languages=["nl", "fr"]), **TYPED})
     labels = buttons(client.get(f"/protocols/{dutch}/review").get_data(as_text=True))
-    assert labels[labels.index("Download Word (Nederlands)"):][:4] == [
-        "Download Word (Nederlands)", "Download PDF (Nederlands)", "Download Word (Français)", "Download PDF (Français)"]
-    assert "Kaart voor medewerkers (Français, PDF)" in labels and "Kaart voor medewerkers (Nederlands, PDF)" in labels
+    assert labels[labels.index("Download Word (Nederlands)"):][:8] == [  # one labelled group per language
+        "Download Word (Nederlands)", "Download PDF (Nederlands)",
+        "Kaart voor medewerkers (Nederlands, Word)", "Kaart voor medewerkers (Nederlands, PDF)",
+        "Download Word (Français)", "Download PDF (Français)",
+        "Kaart voor medewerkers (Français, Word)", "Kaart voor medewerkers (Français, PDF)"]
     page = client.get(f"/protocols/{dutch}/review").get_data(as_text=True)
+    groups = re.findall(r'<span class="download-group" role="group" aria-labelledby="downloads-(\w+)"><span[^>]*id="downloads-\1"[^>]*>([^<]+)</span>', page)
+    assert groups == [("nl", "Nederlands"), ("fr", "Français")]
     assert f'class="button primary" hreflang="nl" href="/protocols/{dutch}/download/docx?lang=nl"' in page
     assert f'class="button secondary" hreflang="fr" href="/protocols/{dutch}/download/docx?lang=fr"' in page
     french = make_protocol(answers=profile(document_language="fr"))
