@@ -212,3 +212,21 @@ def test_a_french_member_gets_and_keeps_locked_and_hidden_values_in_french(app, 
     assert stored["communication"]["inform_team_by"] == "la direction"
     response = submit(step_url(protocol_id, "procedure"), {"report_deadline": "binnen 12 uur"})
     assert response.status_code == 422 and "legde de federatie vast" in response.get_data(as_text=True)
+
+
+def test_a_translation_of_a_row_that_is_gone_never_blocks_a_template_update(app, client, started, publish_template):
+    with app.app_context():
+        protocol = db.session.get(Protocol, started)
+        protocol.answers = {**protocol.answers, "contacts": {"internal_contacts": [{"role": "Teamcoach", "name": "Els"}]},
+                            "_translations": {"fr": {"contacts.internal_contacts.0.role": "Coach d'équipe",
+                                                     "contacts.internal_contacts.3.role": "Ancienne ligne"}}}
+        db.session.commit()
+    publish_template(v2(), number=2)
+    page = update_page(client, started)
+    fields = [(k, v) for k, v in read_form(page) if not k.startswith(("choice-", "text-"))]
+    response = client.post(f"/protocols/{started}/template-update", data=MultiDict(fields))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    stored = answers(app, started)
+    assert stored["_translations"] == {"fr": {"contacts.internal_contacts.0.role": "Coach d'équipe"}}
+    assert stored["contacts"]["internal_contacts"] == [{"role": "Teamcoach", "name": "Els"}]
+    assert stored["procedure"]["report_deadline"] == "binnen 8 uur"
