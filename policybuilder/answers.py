@@ -152,6 +152,27 @@ def renumbered_rows(answers: dict, ref: str, new_row: Callable[[int], int | None
     return result
 
 
+def row_translations(answers: dict, ref: str, row: int) -> dict:
+    """The translations (and fingerprints) of one row of group ``ref``: key name -> language -> field -> text."""
+    prefix = f"{ref}.{row}."
+    found = {name: {lang: {key[len(prefix):]: entry for key, entry in entries.items() if key.startswith(prefix)}
+                    for lang, entries in (answers.get(name) or {}).items()}
+             for name in (TRANSLATIONS_KEY, TRANSLATION_SOURCES_KEY)}
+    return {name: {lang: fields for lang, fields in languages.items() if fields} for name, languages in found.items()}
+
+
+def with_row_translations(answers: dict, ref: str, row: int, kept: dict) -> dict:
+    """The answers with ``kept`` (from ``row_translations``) as the translations of row ``row`` of group ``ref``."""
+    result = dict(answers)
+    for name, languages in kept.items():
+        merged = {lang: dict(entries) for lang, entries in (answers.get(name) or {}).items()}
+        for lang, fields in languages.items():
+            merged.setdefault(lang, {}).update({f"{ref}.{row}.{field}": entry for field, entry in fields.items()})
+        if merged:
+            result[name] = merged
+    return result
+
+
 def rows_followed(schema: Schema, before: dict, after: dict) -> dict:
     """``after`` with the translations of every group row found (by its content) in ``before`` under the row's new
     number, and those of rows no longer there dropped: for changes that move rows (a template update)."""

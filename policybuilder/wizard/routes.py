@@ -12,7 +12,18 @@ from wtforms import SelectChoice
 
 from .. import audit
 from ..access import protocol_or_404
-from ..answers import AnswersError, answer_text, answers_language, renumbered_rows, rows_followed, typed_texts, validate_answers, value
+from ..answers import (
+    AnswersError,
+    answer_text,
+    answers_language,
+    renumbered_rows,
+    row_translations,
+    rows_followed,
+    typed_texts,
+    validate_answers,
+    value,
+    with_row_translations,
+)
 from ..auth.forms import ActionForm
 from ..documents.files import document_languages, render_ahead_of
 from ..errors import Conflict
@@ -227,7 +238,9 @@ def undo_remove(protocol_id: int, key: str):
         rows = list(step_answers.get(undo["question"]) or [])
         rows.insert(undo["index"], undo["row"])
         step_answers[undo["question"]] = rows
-        others = renumbered_rows(protocol.answers, f"{key}.{undo['question']}", lambda n: n + 1 if n >= undo["index"] else n)
+        ref = f"{key}.{undo['question']}"
+        others = renumbered_rows(protocol.answers, ref, lambda n: n + 1 if n >= undo["index"] else n)
+        others = with_row_translations(others, ref, undo["index"], undo.get("translations") or {})
         try:
             protocol.save_step(key, step_answers, based_on=undo["revision"], others=others)
         except StaleRevision:
@@ -307,6 +320,8 @@ def _save(protocol: Protocol, element, form: StepForm, action: str) -> tuple[int
         labels = ", ".join(text(schema.question(ref).label, current_lang()) for ref in refused)
         return 422, _("Niet bewaard: deze antwoorden legde de federatie vast en kunnen niet gewijzigd worden: %(labels)s.", labels=labels)
     others = protocol.answers
+    if removed:  # kept with the row, so that undo puts its translations back too
+        removed["translations"] = row_translations(others, f"{element.key}.{removed['question']}", removed["number"] - 1)
     for question_id, places in _row_places(element, form, action).items():
         others = renumbered_rows(others, f"{element.key}.{question_id}", lambda n, places=places: places[n] if n < len(places) else None)
     try:

@@ -177,7 +177,7 @@ ROWS = [{"role": "Teamcoach", "name": "Els Maes", "phone": "011 22 33 44"},
 FRENCH_ROLES = ["Coach d'équipe", "Collaborateur d'accueil", "Responsable de nuit"]
 
 
-def test_translations_follow_their_rows_when_a_row_is_removed_and_put_back(app, client, submit, make_protocol):
+def test_translations_follow_their_rows_when_a_row_is_removed_and_come_back_with_it(app, client, submit, make_protocol):
     protocol_id = make_protocol(answers={"contacts": {"internal_contacts": [dict(row) for row in ROWS]}})
     submit(url(protocol_id), {f"tr-contacts-internal_contacts-{n}-role": role for n, role in enumerate(FRENCH_ROLES)}, nav=None)
     contacts = step_url(protocol_id, "contacts")
@@ -189,12 +189,13 @@ def test_translations_follow_their_rows_when_a_row_is_removed_and_put_back(app, 
     document = french_word(client, protocol_id)
     text = "\n".join([p.text for p in document.paragraphs] + [cell.text for table in document.tables for row in table.rows for cell in row.cells])
     assert FRENCH_ROLES[2] in text and "Nachtverantwoordelijke" not in text
-    # Undo puts the row back; the rows after it keep their translations, and the translations page still saves.
+    # Undo puts the row back with its translations; the translations page still saves.
     page = client.get(contacts).get_data(as_text=True)
     fields = dict(read_form(page))
     client.post(contacts + "/undo-remove", data={"csrf_token": fields["csrf_token"], "revision": fields["revision"]})
     translated = stored(app, protocol_id).answers["_translations"]["fr"]
-    assert translated["contacts.internal_contacts.2.role"] == FRENCH_ROLES[2] and "contacts.internal_contacts.0.role" not in translated
+    assert translated == {**translated, **{f"contacts.internal_contacts.{n}.role": role for n, role in enumerate(FRENCH_ROLES)}}
+    assert stored(app, protocol_id).answers["_translation_sources"]["fr"]["contacts.internal_contacts.0.role"] == source_hash(ROWS[0]["role"])
     assert submit(url(protocol_id), nav=None).status_code == 302
 
 
