@@ -11,6 +11,8 @@ from pathlib import Path
 import docx
 import pytest
 import yaml
+from flask import url_for
+from werkzeug.routing import BuildError
 
 from policybuilder import create_app, document, schema
 from policybuilder.document import FORMATS, UnknownFormat, render
@@ -123,3 +125,16 @@ def test_a_schema_file_broken_after_a_cached_start_still_stops_the_app(cached_st
         start()
     with pytest.raises(SchemaError, match="elements/monitoring.yaml"):  # the failure is not cached either way
         start()
+
+
+def test_urls_are_built_by_rules_compiled_on_first_use(app):
+    from policybuilder.url_rules import LazyBuilderRule
+
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
+    assert rules and all(isinstance(rule, LazyBuilderRule) for rule in rules)
+    with app.test_request_context():
+        assert url_for("approvals.version", protocol_id=7, number=2) == "/protocols/7/versions/2"
+        assert url_for("approvals.version", protocol_id=7, number=2, tab="a b") == "/protocols/7/versions/2?tab=a+b"
+        assert url_for("approvals.version", protocol_id=7, number=3, _external=True) == "http://localhost/protocols/7/versions/3"
+        with pytest.raises(BuildError):
+            url_for("approvals.version", protocol_id=7)
