@@ -199,7 +199,9 @@ def report_process(label: str, arguments: list[str], runs: int, target: float | 
     """Print a whole process's wall and CPU time (median) beside the target."""
     wall, cpu = process_timings(arguments, runs)
     report(label, wall, target)
-    print(f"{'':<38} CPU (user + sys) median {statistics.median(cpu):8.1f} ms")
+    median = statistics.median(cpu)
+    verdict = "" if target is None else f"   target < {target:.0f} ms  {'ok' if median < target else 'OVER TARGET'}"
+    print(f"{'':<38} CPU (user + sys) median {median:8.1f} ms{verdict}")
 
 
 def libreoffice_timings(docx_bytes: bytes, runs: int) -> list[float]:
