@@ -43,7 +43,7 @@ def build_document(
     schema: Schema, answers: dict, meta: DocumentMeta, lang: str = "nl", template: DocumentTexts | None = None
 ) -> Document:
     """The whole protocol for ``answers``; ``template`` is the document texts (None: the shipped ones)."""
-    return _Builder(schema, answers, lang, template or load_texts(), meta).document(meta)
+    return typeset(_Builder(schema, answers, lang, template or load_texts(), meta).document(meta))
 
 
 def open_placeholders(schema: Schema, answers: dict, lang: str = "nl") -> list[tuple[str, str]]:
@@ -449,6 +449,28 @@ def _items_fr(preposition: str, filled: Inline) -> Inline:
             wording += "".join(_preposed(preposition, part)) if preposition and part else part
         runs.append(dataclasses.replace(run, text=wording) if len(parts) > 1 or wording != run.text else run)
     return tuple(runs)
+
+
+FR_SPACE = "\u00a0"  # no-break space, as in the French interface catalogue
+FR_PUNCTUATION = re.compile(r"(?:(?<=\S)|^) (?=[:;?!»])|(?<=«) ")  # before : ; ? ! » (a run may start there), after «
+
+
+def typeset(document: Document) -> Document:
+    """French typography in one pass: a no-break space before : ; ? ! and inside « » (typed quotes in another
+    language and the meta data stay as they are; URLs, e-mail addresses and times have no space to replace)."""
+    return document if document.lang != "fr" else _typeset(document)
+
+
+def _typeset(node: Any) -> Any:
+    if isinstance(node, str):
+        return FR_PUNCTUATION.sub(FR_SPACE, node)
+    if isinstance(node, (tuple, list)):
+        return type(node)(_typeset(item) for item in node)
+    if isinstance(node, dict):
+        return {key: _typeset(item) for key, item in node.items()}
+    if isinstance(node, DocumentMeta) or (isinstance(node, Run) and node.lang) or not dataclasses.is_dataclass(node):
+        return node
+    return dataclasses.replace(node, **{f.name: _typeset(getattr(node, f.name)) for f in dataclasses.fields(node) if f.init})
 
 
 def _quoted(runs: Inline) -> str | None:

@@ -5,7 +5,7 @@ import dataclasses
 
 from ..answers import value
 from ..schema import Schema, text
-from .build import _Builder
+from .build import _Builder, typeset
 from .errors import TemplateError
 from .model import ControlBlock, Document, DocumentMeta, Run, Section, Table, plain
 from .texts import DocumentTexts, load_texts
@@ -27,7 +27,7 @@ def build_staff_card(
     meta = dataclasses.replace(meta, organisation=organisation, title=title, version_label=builder.version_label(meta))
     builder.start_section()
     blocks = tuple(builder.clause_blocks(texts.staff_card.blocks, "card"))
-    return Document(
+    return typeset(Document(
         lang=lang,
         title=title,
         meta=meta,
@@ -36,7 +36,7 @@ def build_staff_card(
         sections=(Section("staff-card", title, blocks, kind="card", keep_on_one_page=True),),
         labels=builder.labels,
         kind="card",
-    )
+    ))
 
 
 def card_languages(schema: Schema, answers: dict) -> tuple[str, ...]:

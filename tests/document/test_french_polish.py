@@ -116,3 +116,23 @@ def test_a_dutch_only_template_clause_is_quoted_with_the_dutch_facts(schema):
     note = builder.template_note(Clause("legacy", "paragraph", text={"nl": "Meld het aan {facts.report_to}."}))
     quoted = [run for run in note.runs if run.lang == "nl"]
     assert [run.text for run in quoted] == ["Meld het aan de eigen leidinggevende."], note.runs
+
+
+def test_french_punctuation_gets_a_no_break_space_but_urls_mails_and_times_do_not(schema, tmp_path):
+    from policybuilder.document import Style, render_pdf
+
+    from .conftest import pdf_text
+
+    doc = build_document(schema, example("full"), DRAFT, "fr")
+    words = " ".join(plain(block.runs) for s in doc.sections for block in s.blocks if hasattr(block, "runs"))
+    assert "\u00a0:" in words and "«\u00a0" in words and "\u00a0»" in words
+    assert " :" not in words and " ;" not in words and " ?" not in words and "« " not in words
+    card = build_staff_card(schema, example("full"), DRAFT, "fr")
+    assert "\u00a0:" in " ".join(plain(block.runs) for block in card.sections[0].blocks if hasattr(block, "runs"))
+    assert "\u00a0:" not in " ".join(plain(block.runs) for s in build_document(schema, example("full"), DRAFT, "nl").sections
+                                       for block in s.blocks if hasattr(block, "runs"))
+    text = " ".join(pdf_text(render_pdf(doc, Style()), tmp_path))
+    assert "@deklimop.be" in text and "\u00a0@" not in text
+    from policybuilder.document.build import FR_PUNCTUATION
+
+    assert FR_PUNCTUATION.sub("~", "https://a.be:8080/?x=1 à 14:30 ; a@b.be") == "https://a.be:8080/?x=1 à 14:30~; a@b.be"
