@@ -136,3 +136,10 @@ def test_french_punctuation_gets_a_no_break_space_but_urls_mails_and_times_do_no
     from policybuilder.document.build import FR_PUNCTUATION
 
     assert FR_PUNCTUATION.sub("~", "https://a.be:8080/?x=1 à 14:30 ; a@b.be") == "https://a.be:8080/?x=1 à 14:30~; a@b.be"
+
+
+def test_the_drafters_function_typed_in_dutch_is_marked_in_the_french_control_block(schema):
+    doc = build_document(schema, example("full"), DRAFT, "fr")
+    label = doc.labels["drafted_by"]
+    value = next(runs for name, runs in doc.control.rows if name == label)
+    assert [run.lang for run in value if "preventieadviseur" in run.text] == ["nl"] and len(value) > 1
