@@ -34,7 +34,7 @@ def _lines(value: str) -> Markup:
 
 
 def _unbroken(line: str) -> Markup:
-    """``line`` escaped, its e-mail addresses in a span that is never hyphenated or wrapped."""
+    """``line`` escaped, its e-mail addresses in a span that is never hyphenated (broken only where it does not fit)."""
     if "@" not in line:
         return escape(line)
     parts, position = [], 0
