@@ -6,14 +6,11 @@ from io import BytesIO
 
 import pytest
 from docx import Document as WordDocument
-from playwright.sync_api import expect
 from werkzeug.datastructures import MultiDict
 
 from policybuilder.answers import source_hash, translation
 from policybuilder.wizard import routes
 
-from ..browser.conftest import browser, live_server, new_page, page  # noqa: F401 - the browser fixtures
-from ..browser.test_wizard_journey import log_in
 from ..forms import read_form
 from .test_steps import step_url, stored
 
@@ -158,17 +155,6 @@ def test_answers_typed_in_french_are_translated_into_dutch(app, client, submit, 
     assert f'lang="fr">{FORMATION}</blockquote>' in page and 'lang="nl"' in page
     submit(url(protocol_id), {TRAINING_FIELD: TRAINING}, nav=None)
     assert stored(app, protocol_id).answers["_translations"] == {"nl": {"learning.training": TRAINING}}
-
-
-def test_enter_in_a_translation_field_saves_like_the_button(app, live_server, page, drafter, make_protocol):  # noqa: F811
-    protocol_id = make_protocol(answers=TYPED)
-    log_in(page, live_server, "an.drafter@delinde.be")
-    page.goto(f"{live_server}{url(protocol_id)}")
-    field = page.get_by_label("Interne contactpersonen, rij 1: Rol")
-    field.fill("Coach d'équipe")
-    field.press("Enter")
-    expect(page.get_by_text("Je vertalingen zijn bewaard.")).to_be_visible()
-    assert stored(app, protocol_id).answers["_translations"]["fr"] == {"contacts.internal_contacts.0.role": "Coach d'équipe"}
 
 
 ROWS = [{"role": "Teamcoach", "name": "Els Maes", "phone": "011 22 33 44"},
