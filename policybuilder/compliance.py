@@ -13,8 +13,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-from referencing import Registry, Resource
 
 from .answers import holds, is_empty, value
 from .document.facts import Facts, derive_facts
@@ -56,6 +54,9 @@ class Checks:
 
 
 def _validated(name: str, schema_dir: Path) -> Any:
+    import jsonschema  # imported when the rules are first read, not at every start of the app or the command line
+    from referencing import Registry, Resource
+
     element_schema = load_json_schema("element.schema.json", schema_dir)
     registry = Registry().with_resource("element.schema.json", Resource.from_contents(element_schema))
     data = read_yaml(schema_dir / f"{name}.yaml")

@@ -12,10 +12,10 @@ import math
 import re
 import reprlib
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 from .schema import CONTROL_CHARS
 
@@ -147,6 +147,8 @@ def text_problem(text: Any) -> str | None:
 
 def schema_problems(data: Any, json_schema: dict) -> list[str]:
     """Every place where ``data`` breaks ``json_schema`` (dates must exist), in Dutch."""
+    import jsonschema  # imported when content is checked, not at every start of the app or the command line
+
     validator = jsonschema.Draft202012Validator(json_schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     problems = []
     for error in validator.iter_errors(data):
@@ -162,6 +164,8 @@ def _leaves(error: ValidationError) -> list[ValidationError]:
     useful = [e for e in error.context if not (e.validator == "type" and e.validator_value == "null")]
     if useful and len({e.relative_schema_path[0] for e in useful}) == 1:  # all from one branch: every error there counts
         return [leaf for e in useful for leaf in _leaves(e)]
+    from jsonschema.exceptions import best_match
+
     return _leaves(best_match(useful or error.context))
 
 
