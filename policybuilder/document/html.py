@@ -33,13 +33,17 @@ def _lines(value: str) -> Markup:
     return Markup("<br>").join(_unbroken(keep_numbers_together(line)) for line in value.split("\n"))
 
 
+ADDRESS_BREAKS = re.compile(r"(?<=@)|(?=\.)")  # an e-mail address may break after "@" and before a dot, nowhere else
+
+
 def _unbroken(line: str) -> Markup:
-    """``line`` escaped, its e-mail addresses in a span that is never hyphenated (broken only where it does not fit)."""
+    """``line`` escaped, its e-mail addresses in a span that is never hyphenated (broken after "@" or before a dot where it does not fit)."""
     if "@" not in line:
         return escape(line)
     parts, position = [], 0
     for match in EMAIL.finditer(line):
-        parts += [escape(line[position : match.start()]), Markup('<span class="nobr">%s</span>') % match.group()]
+        address = Markup("<wbr>").join(escape(part) for part in ADDRESS_BREAKS.split(match.group()))
+        parts += [escape(line[position : match.start()]), Markup('<span class="nobr">%s</span>') % address]
         position = match.end()
     return Markup("").join([*parts, escape(line[position:])])
 
