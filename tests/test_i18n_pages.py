@@ -1,6 +1,8 @@
 """French pages have no Dutch interface text; the language is chosen per person, per browser, else Dutch."""
 from __future__ import annotations
 
+import io
+import json
 import re
 from datetime import datetime, timezone
 from html import unescape
@@ -17,6 +19,8 @@ from policybuilder.models import ProtocolVersion, SectorTemplate, User
 from policybuilder.schema_store import get_schema
 
 from .conftest import PASSWORD
+from .federation.conftest import editor, editor_client, federation  # noqa: F401 (fixtures)
+from .security import test_templates as packages  # the module, so that its tests are not collected here too
 from .browser.pages import APPROVER, DRAFTER, EDITOR, build_site, page_urls
 from .forms import read_form
 from .test_i18n import PLACEHOLDER, PO
@@ -281,3 +285,25 @@ def test_the_500_page_after_a_database_error_is_in_the_persons_language(app, cli
     response = client.post(f"/protocols/{submitted}/submit", data={"csrf_token": token(client, "/")})
     assert response.status_code == 500
     assert "Un problème est survenu de notre côté." in page_text(response.get_data(as_text=True))
+
+
+def test_a_refused_package_is_worded_in_the_interface_language_and_in_dutch_by_the_commands(app, editor_client, federation, runner, tmp_path):
+    archive = packages.package(packages.with_clause_text(packages.prose(5001)))
+    url = f"/federation/{federation}/templates"
+    token = dict(read_form(editor_client.get(url).get_data(as_text=True)))["csrf_token"]
+    response = editor_client.post(f"{url}/import", data={"csrf_token": token, "package": (io.BytesIO(archive), "sjabloon.pbt")},
+                                  content_type="multipart/form-data", headers=FR)
+    assert response.status_code == 422
+    page = unescape(response.get_data(as_text=True))
+    # French words, and the numbers grouped the French way (a narrow no-break space).
+    assert "clauses/learning/0/text/nl: trop long (5\u202f001 caractères, max. 5\u202f000)" in page
+    assert not dutch_in(response.get_data(as_text=True)) and "te lang" not in page
+    # The command line speaks Dutch, whatever the shell's language.
+    path = tmp_path / "sjabloon.pbt"
+    path.write_bytes(archive)
+    result = runner.invoke(args=["import-template", str(path)], env={"LANG": "fr_BE.UTF-8"})
+    assert "clauses/learning/0/text/nl: te lang (5.001 tekens, max 5.000)" in result.output, result.output
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"profile": {"name": "x" * 30_000}}), encoding="utf-8")
+    result = runner.invoke(args=["render", str(bad), "--output", str(tmp_path / "out.pdf")])
+    assert result.exit_code == 2 and "profile/name: te lang (30.000 tekens, max 20.000)" in result.output, result.output
