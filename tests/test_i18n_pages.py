@@ -15,13 +15,14 @@ from sqlalchemy import select
 
 from policybuilder.approvals import service as approvals_service
 from policybuilder.extensions import db
-from policybuilder.models import ProtocolVersion, SectorTemplate, User
+from policybuilder.models import Organisation, Protocol, ProtocolVersion, SectorTemplate, User
 from policybuilder.schema_store import get_schema
 
 from .conftest import PASSWORD
 from .federation.conftest import editor, editor_client, federation  # noqa: F401 (fixtures)
 from .security import test_templates as packages  # the module, so that its tests are not collected here too
 from .browser.pages import APPROVER, DRAFTER, EDITOR, build_site, page_urls
+from .document.language import answer_texts, language_of, without_answers
 from .forms import read_form
 from .test_i18n import PLACEHOLDER, PO
 
@@ -307,3 +308,92 @@ def test_a_refused_package_is_worded_in_the_interface_language_and_in_dutch_by_t
     bad.write_text(json.dumps({"profile": {"name": "x" * 30_000}}), encoding="utf-8")
     result = runner.invoke(args=["render", str(bad), "--output", str(tmp_path / "out.pdf")])
     assert result.exit_code == 2 and "profile/name: te lang (30.000 tekens, max 20.000)" in result.output, result.output
+
+
+BLOCKS = {"p", "li", "label", "legend", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "td", "th", "caption", "summary",
+          "figcaption", "blockquote", "option", "button", "div", "section", "fieldset", "form", "main", "nav", "header",
+          "footer", "article", "aside", "details", "table", "tr", "ul", "ol", "dl", "span", "a", "strong", "em", "small"}
+
+
+class _Blocks(HTMLParser):
+    """The visible text of a page in blocks (paragraphs, labels, list items, headings…), each block's own text apart from
+    the blocks inside it; typed fields (textarea), scripts and every element in another language than the page's are left out."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.language = ""
+        self._open: list[tuple[str, list[str] | None]] = []  # (tag, its text, or None when skipped)
+
+    def handle_starttag(self, tag, attrs):
+        lang = (dict(attrs).get("lang") or "")[:2]
+        if tag == "html":
+            self.language = lang
+            return
+        if tag in VOID:
+            return
+        skipped = (self._open and self._open[-1][1] is None) or tag in ("script", "style", "textarea", "template") \
+            or lang not in ("", self.language)
+        inline = tag in ("span", "a", "strong", "em", "small", "code", "abbr", "b", "i", "time", "mark", "sup", "sub", "bdi")
+        if skipped:
+            self._open.append((tag, None))
+        elif inline and self._open:
+            self._open.append((tag, self._open[-1][1]))  # inline text belongs to the block around it
+        else:
+            self._open.append((tag, []))
+
+    def handle_endtag(self, tag):
+        if tag in VOID or not any(open_tag == tag for open_tag, _ in self._open):
+            return
+        while self._open:
+            open_tag, parts = self._open.pop()
+            if parts is not None and (not self._open or self._open[-1][1] is not parts):
+                text = " ".join(" ".join(parts).split())
+                if text:
+                    self.blocks.append(text)
+            if open_tag == tag:
+                return
+
+    def handle_data(self, data):
+        if self._open and self._open[-1][1] is not None:
+            self._open[-1][1].append(data)
+
+
+def dutch_blocks(html: str, typed: list[str]) -> list[str]:
+    """The page's visible text blocks that read as Dutch once the drafter's typed texts (``typed``) are taken out."""
+    parser = _Blocks()
+    parser.feed(html)
+    assert parser.language == "fr"
+    return [block for block in parser.blocks if language_of(without_answers(block, typed)) == "nl"]
+
+
+def test_the_block_check_finds_dutch_schema_text_and_skips_typed_and_marked_dutch():
+    page = ('<html lang="fr-BE"><body><h2>Qui contacter ?</h2><label>Wie is de vertrouwenspersoon van het team?</label>'
+            '<p>Texte de <strong>vous</strong> et <span lang="nl">dit is een Nederlandse naam van de dienst</span>.</p>'
+            '<textarea>Dit is wat je typte in het veld</textarea><ul><li>Wij bellen de politie als het nodig is</li></ul></body></html>')
+    assert dutch_blocks(page, []) == ["Wie is de vertrouwenspersoon van het team?", "Wij bellen de politie als het nodig is"]
+    assert dutch_blocks(page, ["Wij bellen de politie als het nodig is"]) == ["Wie is de vertrouwenspersoon van het team?"]
+
+
+@pytest.mark.parametrize("answers_language", ["nl", "fr"])
+def test_french_wizard_review_and_editor_pages_show_no_dutch_schema_text(app, site, answers_language):
+    with app.app_context():
+        protocol = db.session.get(Protocol, site.protocol)
+        answers = {**protocol.answers, "profile": {**protocol.answers.get("profile", {}), "document_language": answers_language}}
+        protocol.answers = answers
+        db.session.commit()
+        federation = db.session.get(SectorTemplate, site.template).organisation_id
+        steps = get_schema().keys
+        names = [name for (name,) in db.session.execute(select(Organisation.name))]
+    typed = answer_texts(answers) + names
+    drafter, editor = _client_of(app, DRAFTER), _client_of(app, EDITOR)
+    pages = [(drafter, f"/protocols/{site.protocol}/steps/{key}") for key in steps]
+    pages += [(drafter, f"/protocols/{site.protocol}/review"), (editor, f"/federation/templates/{site.template}/elements/procedure"),
+              (editor, f"/federation/{federation}/templates")]
+    problems = {}
+    for client, path in pages:
+        response = client.get(path, headers=FR)
+        assert response.status_code == 200, path
+        if found := dutch_blocks(response.get_data(as_text=True), typed):
+            problems[path] = found
+    assert not problems, problems

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..access import organisation_or_404
 from ..filenames import slug
+from ..locale import interface_language
 from ..errors import Conflict
 from ..extensions import db
 from ..models import Organisation, SectorTemplate, StaleRevision
@@ -28,7 +29,6 @@ from .store import FONTS, template_of, usage
 
 bp = Blueprint("federation", __name__, url_prefix="/federation")
 EDITOR = "federation_editor"
-LANG = "nl"  # the wizard's form the editor fills in is the Dutch one; the French of each text sits beside it
 LOGO_NAMES = {".png": "logo.png", ".svg": "logo.svg"}
 
 
@@ -185,7 +185,7 @@ def element(template_id: int, key: str):
             form[request.args["add"]].append_entry()
         return _element_page(row, element, form, french=french)
     form = _step_form_class(key)()
-    settings = overlay_form_class(element)(request.form, prefix="tpl")
+    settings = overlay_form_class(element, interface_language())(request.form, prefix="tpl")
     french = french_form_class(element.questions, key)(request.form, prefix="fr")
     action = request.form.get("nav", "stay")
     valid = form.validate_on_submit() & settings.validate() & french.validate()  # all, so every field shows its error
@@ -355,8 +355,8 @@ def _element_or_404(template_id: int, key: str) -> tuple[SectorTemplate, Element
 
 
 def _step_form_class(key: str):
-    """The wizard's own form for element ``key``: the editor fills in the same fields as the members."""
-    return current_app.extensions["policybuilder.forms"][(key, LANG)]
+    """The wizard's own form for element ``key`` (labels in the interface language): the editor fills in the same fields as the members."""
+    return current_app.extensions["policybuilder.forms"][(key, interface_language())]
 
 
 def _question_form(row: SectorTemplate, element: Element):
@@ -384,7 +384,7 @@ def _element_page(row: SectorTemplate, element: Element, form=None, settings=Non
     form, french = form or _question_form(row, element), french or _french_form(row, element)
     if settings is None:
         overlays = {q.id: _overlay_data(row.draft["questions"].get(f"{element.key}.{q.id}", {})) for q in element.questions}
-        settings = overlay_form_class(element)(data=overlays, prefix="tpl")
+        settings = overlay_form_class(element, interface_language())(data=overlays, prefix="tpl")
     ensure_one_row(form, element.questions)
     _french_rows_follow(form, french, element.questions)
     clauses = row.draft.get("clauses", {}).get(element.key, [])
@@ -410,7 +410,7 @@ def _french_parts(row: SectorTemplate, problems: list[str]) -> list[tuple[str, s
         if key:
             counts[key] = counts.get(key, 0) + 1
     schema = get_schema()
-    found = [(text(e.title, LANG), url_for(".element", template_id=row.id, key=e.key), counts[e.key]) for e in schema.elements if e.key in counts]
+    found = [(text(e.title, interface_language()), url_for(".element", template_id=row.id, key=e.key), counts[e.key]) for e in schema.elements if e.key in counts]
     if "@contacts" in counts:
         found.append((_("Sectorcontacten"), url_for(".contacts", template_id=row.id), counts["@contacts"]))
     return found
@@ -527,7 +527,7 @@ def _incomplete_rows(group: Question, rows: list[dict]) -> list[str]:
     required = [f for f in group.fields if f.required]
     messages = []
     for number, row in enumerate(rows, start=1):
-        if missing := [f.label[LANG] for f in required if row.get(f.id) in (None, "")]:
+        if missing := [text(f.label, interface_language()) for f in required if row.get(f.id) in (None, "")]:
             messages.append(_("Rij %(n)s: vul ook %(fields)s in.", n=number, fields=", ".join(missing)))
     return messages
 
