@@ -60,7 +60,7 @@ def text_width(text: str) -> float:
 def _cell_sizes(text: str, bold: bool = False) -> tuple[float, float]:
     """(narrowest width the cell can take, whole width) of a cell's text, in em.
 
-    Phone numbers, e-mail addresses and other words with digits are never split, so the column
+    Phone numbers and other words with digits are never split, e-mail addresses only after "@" or before a dot, so the column
     takes their whole width; a web address breaks after a slash or a hyphen; a plain word may be
     hyphenated (both renderers hyphenate table cells), so it asks for HYPHENATED_EM at most.
     """
@@ -71,8 +71,10 @@ def _cell_sizes(text: str, bold: bool = False) -> tuple[float, float]:
 
 
 def _unsplit_width(word: str) -> float:
-    """The narrowest a word can be set: an e-mail address or a number whole, a web address from "/" to "/"."""
-    if "@" in word or any(c.isdigit() for c in word):
+    """The narrowest a word can be set: a number whole, an e-mail address from "@" or "." on, a web address from "/" to "/"."""
+    if "@" in word:  # the PDF breaks an address after "@" and before a dot (html.ADDRESS_BREAKS), Word where it must
+        return max(text_width(piece) for piece in re.split(r"(?<=@)|(?=\.)", word))
+    if any(c.isdigit() for c in word):
         return text_width(word)
     pieces = re.split(r"(?<=[/-])", word)  # lines may break after a slash or a hyphen
     return max(_piece_width(piece) for piece in pieces)
