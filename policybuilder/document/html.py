@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import base64
 import re
+from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
 
 from .errors import StyleError
@@ -64,7 +65,12 @@ ENVIRONMENT.filters.update(
     kind=lambda block: type(block).__name__, lines=_lines, data_uri=_data_uri, css_string=_css_string,
     column_widths=column_widths,
 )
-TEMPLATE = ENVIRONMENT.get_template("document.html")
+
+
+@lru_cache(maxsize=1)
+def _template() -> Template:
+    """document.html, compiled at the first render rather than at import (every start of the app would pay for it)."""
+    return ENVIRONMENT.get_template("document.html")
 
 
 def css_vars(style: Style) -> str:
@@ -79,7 +85,7 @@ def render_html(doc: Document, style: Style, fragment: bool = False, link_styles
     that stylesheet already parsed (once per process) instead. ``step`` is the staff card's
     font-size step (0 the largest; see pdf.fit_card).
     """
-    return TEMPLATE.render(
+    return _template().render(
         doc=doc, style=style, logo=style.logo_bytes(), css_vars=css_vars(style), fragment=fragment,
         link_stylesheet=link_stylesheet, step=step, shift=1 if fragment else 0,  # a fragment sits below its page's own h1
     )
