@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from flask import Blueprint, Flask, abort, flash, has_request_context, redirect, request, session, url_for
+from flask import Blueprint, Flask, abort, flash, has_request_context, redirect, request, session
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .extensions import babel, db
 from .models import User
+from .redirects import local_path
 
 LANGUAGES = ("nl", "fr")
 DEFAULT = "nl"
@@ -84,12 +85,12 @@ def switch():
         abort(400)
     if not LanguageForm().validate_on_submit():
         flash(_("Dit formulier was verlopen. Probeer opnieuw."), "error")
-        return redirect(_back())
+        return redirect(local_path(request.form.get("next")))
     session[SESSION_KEY] = language
     session[CHOSEN_LOGGED_OUT] = not current_user.is_authenticated
     if current_user.is_authenticated:
         _save(current_user, language)
-    return redirect(_back())
+    return redirect(local_path(request.form.get("next")))
 
 
 def keep_choice_made_before_login(user: User) -> None:
@@ -102,11 +103,3 @@ def keep_choice_made_before_login(user: User) -> None:
 def _save(user: User, language: str) -> None:
     db.session.execute(update(User).where(User.id == user.id).values(locale=language))
     db.session.commit()
-
-
-def _back() -> str:
-    """The page the switch was on (a path on this site only), else the list of protocols."""
-    target = request.form.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("wizard.index")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import smtplib
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,6 +15,7 @@ from ..access import organisation_or_404
 from ..extensions import db, limiter
 from ..locale import interface_language, keep_choice_made_before_login
 from ..models import AuditEvent, Membership, MembershipInvitation, User
+from ..redirects import local_path
 from ..schema_store import get_schema
 from ..wizard.forms import sector_choices
 from .forms import ROLE_CHOICES, ActionForm, LoginForm, MemberForm, PasswordForm, RolesForm, SettingsForm, SetupForm
@@ -43,7 +43,7 @@ def login():
             if waiting and not request.args.get("next"):
                 flash(ngettext("Er wacht een uitnodiging op je antwoord.", "Er wachten %(num)s uitnodigingen op je antwoord.", waiting))
                 return redirect(url_for("auth.invitations"))
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(local_path(request.args.get("next")))
         known = sorted(user.organisation_ids)[:1] if user else [None]
         audit.record("login.failed", known[0], email=form.email.data.strip().lower()[:254])
         db.session.commit()
@@ -292,11 +292,3 @@ def audit_log(organisation_id: int):
         select(AuditEvent).where(AuditEvent.organisation_id == organisation.id).order_by(AuditEvent.id.desc()).limit(500)
     ).all()
     return render_template("auth/audit.html", organisation=organisation, events=events, sentence=audit_sentence)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site, never another host."""
-    parts = urlsplit(target or "")
-    if target and not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("wizard.index")
