@@ -1,13 +1,19 @@
-"""flask batch: a folder of answers files rendered in parallel, with failures reported per file."""
+"""flask batch: a folder of answers files rendered in parallel or on the RQ queue, with failures reported per file."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import docx
 import pypdf
 import pytest
+
+from .test_jobs import ROOT, redis_port  # noqa: F401  (the throwaway redis-server fixture)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -86,3 +92,35 @@ def test_output_that_cannot_be_made(runner, tmp_path):
     (tmp_path / "bestand").write_text("", encoding="utf-8")
     result = runner.invoke(args=["batch", str(folder), "-o", str(tmp_path / "bestand" / "out"), "--format", "docx"])
     assert result.exit_code == 2 and "map kan niet gemaakt worden" in result.stderr
+
+
+def run_worker_until(process: subprocess.Popen, env: dict) -> None:
+    """Run ``flask worker --burst`` again and again until ``process`` (a queued batch) ends."""
+    while process.poll() is None:
+        worker = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=300)
+        assert worker.returncode == 0, worker.stderr
+        time.sleep(0.2)
+
+
+def test_the_queue_makes_the_same_files_as_the_local_pool(runner, tmp_path, redis_port):
+    folder = answers_folder(tmp_path / "in", 2)
+    shutil.copy(EXAMPLES / "full.json", folder / "full.json")
+    (folder / "kapot.json").write_text("{", encoding="utf-8")
+    local = runner.invoke(args=["batch", str(folder), "-o", str(tmp_path / "local"), "--format", "docx,pdf", "--jobs", "2"])
+    assert local.exit_code == 1, local.output
+    env = {**os.environ, "POLICYBUILDER_REDIS_URL": f"redis://127.0.0.1:{redis_port}/0", "POLICYBUILDER_SECRET_KEY": "test",
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}"}
+    batch = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "batch", str(folder), "-o", str(tmp_path / "queued"),
+                              "--format", "docx,pdf"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    run_worker_until(batch, env)
+    stdout, stderr = batch.communicate(timeout=60)
+    assert batch.returncode == 1, stderr
+    assert "3 bestanden in de wachtrij policybuilder-render" in stderr
+    assert "3 van 4 bestanden gelukt" in stdout and "kapot.json: geen geldige JSON" in stdout
+    names = sorted(p.name for p in (tmp_path / "local").iterdir())
+    assert names == ["full.docx", "full.pdf", "site01.docx", "site01.pdf", "site02.docx", "site02.pdf"]
+    assert sorted(p.name for p in (tmp_path / "queued").iterdir()) == names
+    for name in names:
+        assert (tmp_path / "queued" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+    assert "vzw Site 02" in "\n".join(p.text for p in docx.Document(str(tmp_path / "queued" / "site02.docx")).paragraphs)
