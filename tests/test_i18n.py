@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -120,20 +121,42 @@ def test_no_template_text_escapes_gettext(template):
     assert not bare, f"{template}: text outside {{{{ _(…) }}}}: {bare}"
 
 
+def _literals(node: ast.AST) -> Iterator[str]:
+    """The text of the string literals that make up ``node`` (in lists, comprehensions, + and if-else), not inside a call."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node.value
+    elif isinstance(node, ast.JoinedStr):
+        yield " ".join(part.value for part in node.values if isinstance(part, ast.Constant))
+    elif isinstance(node, (ast.List, ast.Tuple)):
+        for element in node.elts:
+            yield from _literals(element)
+    elif isinstance(node, (ast.ListComp, ast.GeneratorExp)):
+        yield from _literals(node.elt)
+    elif isinstance(node, ast.BinOp):
+        yield from _literals(node.left)
+        yield from _literals(node.right)
+    elif isinstance(node, ast.IfExp):
+        yield from _literals(node.body)
+        yield from _literals(node.orelse)
+
+
 def _bare_dutch_literals(path: Path) -> list[str]:
-    """Dutch string literals handed to flash(), abort(), or an exception, outside gettext."""
+    """Dutch string literals handed to flash(), abort(), an exception or a list of problems, outside gettext."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if not isinstance(node, ast.Call) or not node.args:
+        if isinstance(node, ast.Call):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if not (name in ("flash", "abort", "Conflict", "append", "extend") or name.endswith(("Error", "Decided"))):
+                continue
+            arguments = node.args
+        elif isinstance(node, ast.AugAssign) and getattr(node.target, "id", "") == "problems":
+            arguments = [node.value]
+        else:
             continue
-        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-        if not (name in ("flash", "abort", "Conflict") or name.endswith(("Error", "Decided"))):
-            continue
-        for argument in node.args:
-            parts = [argument] if isinstance(argument, ast.Constant) else getattr(argument, "values", [])
-            text = " ".join(part.value for part in parts if isinstance(part, ast.Constant) and isinstance(part.value, str))
-            if DUTCH_WORDS & set(text.lower().split()):
-                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {text[:60]!r}")
+        for argument in arguments:
+            for text in _literals(argument):
+                if DUTCH_WORDS & set(text.lower().split()):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {text[:60]!r}")
     return found
 
 

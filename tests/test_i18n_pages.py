@@ -21,6 +21,7 @@ from policybuilder.schema_store import get_schema
 from .conftest import PASSWORD
 from .federation.conftest import editor, editor_client, federation  # noqa: F401 (fixtures)
 from .security import test_templates as packages  # the module, so that its tests are not collected here too
+from .sector.test_package import build_zip, entries_of
 from .browser.pages import APPROVER, DRAFTER, EDITOR, build_site, page_urls
 from .document.language import answer_texts, language_of, without_answers
 from .forms import read_form
@@ -397,3 +398,22 @@ def test_french_wizard_review_and_editor_pages_show_no_dutch_schema_text(app, si
         if found := dutch_blocks(response.get_data(as_text=True), typed):
             problems[path] = found
     assert not problems, problems
+
+
+def test_a_package_with_a_scripted_logo_is_refused_in_french_for_the_editor_and_in_dutch_by_the_command(app, editor_client, federation, runner, tmp_path):
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    archive = build_zip([*entries_of(packages.package(packages.valid_template())), ("logo.svg", svg)])
+    url = f"/federation/{federation}/templates"
+    token = dict(read_form(editor_client.get(url).get_data(as_text=True)))["csrf_token"]
+    response = editor_client.post(f"{url}/import", data={"csrf_token": token, "package": (io.BytesIO(archive), "sjabloon.pbt")},
+                                  content_type="multipart/form-data", headers=FR)
+    assert response.status_code == 422
+    page = unescape(response.get_data(as_text=True))
+    assert "logo.svg : <script> n'est pas autorisé." in page
+    assert "style/logo dans template.json indique aucun logo, le paquet contient logo.svg." in page
+    assert not dutch_in(response.get_data(as_text=True)) and "niet toegelaten" not in page
+    path = tmp_path / "sjabloon.pbt"
+    path.write_bytes(archive)
+    result = runner.invoke(args=["import-template", str(path)], env={"LANG": "fr_BE.UTF-8"})
+    assert "logo.svg: <script> is niet toegelaten." in result.output, result.output
+    assert "style/logo in template.json noemt geen logo, het pakket bevat logo.svg." in result.output

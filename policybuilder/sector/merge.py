@@ -5,6 +5,8 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+
 from ..answers import answers_language
 from ..answers import value as answer_value
 from ..schema import Schema
@@ -58,8 +60,8 @@ def merge(old: Template, new: Template, answers: dict, schema: Schema) -> MergeR
 def resolve(result: MergeResult, choices: dict[str, Any]) -> dict:
     """The merged answers with each conflict settled by the drafter's choice; MergeError if any is left."""
     open_refs = {conflict.ref for conflict in result.conflicts}
-    problems = [f"{ref}: kies een tekst voor dit conflict" for ref in sorted(open_refs - choices.keys())]
-    problems += [f"{ref}: er is hier geen conflict om op te lossen" for ref in sorted(choices.keys() - open_refs)]
+    problems = [f"{ref}: " + _("kies een tekst voor dit conflict") for ref in sorted(open_refs - choices.keys())]
+    problems += [f"{ref}: " + _("er is hier geen conflict om op te lossen") for ref in sorted(choices.keys() - open_refs)]
     if problems:
         raise MergeError(problems)
     answers = copy.deepcopy(result.answers)

@@ -14,11 +14,12 @@ import zlib
 from collections import Counter
 from collections.abc import Collection
 
+from flask_babel import gettext as _
 from lxml import etree
 from PIL import Image, ImageFile
 
 from ..schema import Schema
-from ..validation import ContentError, parse_json
+from ..validation import ContentError, count, parse_json
 from .errors import PackageError, TemplateError
 from .template import Template, template_from_json, template_to_json
 
@@ -45,7 +46,7 @@ DRIVE = re.compile(r"^[A-Za-z]:")
 def export_package(template: Template, logo_bytes: bytes | None = None) -> bytes:
     """The .pbt package of ``template``: the same input always gives the same bytes."""
     if (template.style.logo is None) != (logo_bytes is None):
-        raise PackageError(["Geef een logo mee als en alleen als style/logo van de template een logo noemt."])
+        raise PackageError([_("Geef een logo mee als en alleen als style/logo van de template een logo noemt.")])
     files = {
         TEMPLATE_FILE: json.dumps(template_to_json(template), ensure_ascii=False, indent=2, sort_keys=True).encode() + b"\n",
         NOTES_FILE: template.release_notes.encode(),
@@ -67,28 +68,32 @@ def export_package(template: Template, logo_bytes: bytes | None = None) -> bytes
 
 
 def import_package(data: bytes, schema: Schema, fonts: Collection[str]) -> tuple[Template, bytes | None]:
-    """The template and logo in a .pbt package; PackageError lists every problem, in Dutch."""
+    """The template and logo in a .pbt package; PackageError lists every problem, in the interface language (Dutch outside a request)."""
     if len(data) > MAX_PACKAGE_BYTES:
-        raise PackageError([f"Het pakket is groter dan {MAX_PACKAGE_BYTES // MB} MB."])
+        raise PackageError([_("Het pakket is groter dan %(size)s MB.", size=count(MAX_PACKAGE_BYTES // MB))])
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise PackageError(["Het pakket is geen geldig zipbestand."]) from None
+        raise PackageError([_("Het pakket is geen geldig zipbestand.")]) from None
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_FILES:
-            raise PackageError([f"Het pakket bevat {len(infos)} bestanden; hoogstens {MAX_FILES} zijn toegelaten."])
+            raise PackageError([_("Het pakket bevat %(number)s bestanden; hoogstens %(max)s zijn toegelaten.",
+                                   number=count(len(infos)), max=count(MAX_FILES))])
         problems = [problem for info in infos if (problem := _name_problem(info.filename))]
         counts = Counter(info.filename for info in infos)
-        problems += [f"{name!r} komt {count} keer voor in het pakket." for name, count in counts.items() if count > 1]
+        problems += [_("%(name)s komt %(number)s keer voor in het pakket.", name=repr(name), number=count(times))
+                     for name, times in counts.items() if times > 1]
         files = _read_members(archive, [i for i in infos if i.filename in ALLOWED_NAMES and counts[i.filename] == 1], problems)
     template = _read_template(files, schema, fonts, problems)
     logo_name, logo = _read_logo(files, problems)
     if template is not None:
         if template.style.logo != logo_name:
-            problems.append(f"style/logo in template.json noemt {template.style.logo or 'geen logo'}, het pakket bevat {logo_name or 'geen logo'}.")
+            none = _("geen logo")
+            problems.append(_("style/logo in template.json noemt %(named)s, het pakket bevat %(found)s.",
+                              named=template.style.logo or none, found=logo_name or none))
         if files.get(NOTES_FILE) != template.release_notes.encode():
-            problems.append(f"{NOTES_FILE} ontbreekt of verschilt van release_notes in template.json.")
+            problems.append(_("%(name)s ontbreekt of verschilt van release_notes in template.json.", name=NOTES_FILE))
     if problems:
         raise PackageError(problems)
     return template, logo
@@ -97,13 +102,13 @@ def import_package(data: bytes, schema: Schema, fonts: Collection[str]) -> tuple
 def _name_problem(name: str) -> str | None:
     """Why ``name`` may not be in a package, or None."""
     if "\\" in name:
-        return f"{name!r}: een backslash in een bestandsnaam is niet toegelaten."
+        return f"{name!r}: " + _("een backslash in een bestandsnaam is niet toegelaten.")
     if name.startswith("/") or DRIVE.match(name):
-        return f"{name!r}: een absoluut pad is niet toegelaten."
+        return f"{name!r}: " + _("een absoluut pad is niet toegelaten.")
     if ".." in name.split("/"):
-        return f"{name!r}: '..' in een pad is niet toegelaten."
+        return f"{name!r}: " + _("'..' in een pad is niet toegelaten.")
     if name not in ALLOWED_NAMES:
-        return f"{name!r}: onverwacht bestand (toegelaten: {', '.join(sorted(ALLOWED_NAMES))})."
+        return f"{name!r}: " + _("onverwacht bestand (toegelaten: %(names)s).", names=", ".join(sorted(ALLOWED_NAMES)))
     return None
 
 
@@ -113,7 +118,7 @@ def _read_members(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], proble
     budget = MAX_UNPACKED_BYTES
     for info in infos:
         if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            problems.append(f"{info.filename} is versleuteld of gebruikt een niet-ondersteunde compressie.")
+            problems.append(_("%(name)s is versleuteld of gebruikt een niet-ondersteunde compressie.", name=info.filename))
             continue
         ratio_cap = max(RATIO_FLOOR, MAX_RATIO * info.compress_size)
         cap = min(budget, ratio_cap)
@@ -121,13 +126,13 @@ def _read_members(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], proble
             with archive.open(info) as handle:
                 content = handle.read(cap + 1)
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-            problems.append(f"{info.filename} is beschadigd ({exc}).")
+            problems.append(_("%(name)s is beschadigd (%(error)s).", name=info.filename, error=exc))
             continue
         if len(content) > cap:
             problems.append(
-                f"Uitgepakt zijn de bestanden samen groter dan {MAX_UNPACKED_BYTES // MB} MB."
+                _("Uitgepakt zijn de bestanden samen groter dan %(size)s MB.", size=count(MAX_UNPACKED_BYTES // MB))
                 if budget <= ratio_cap
-                else f"{info.filename} pakt uit tot meer dan {MAX_RATIO} keer zijn grootte: mogelijk een zipbom."
+                else _("%(name)s pakt uit tot meer dan %(ratio)s keer zijn grootte: mogelijk een zipbom.", name=info.filename, ratio=count(MAX_RATIO))
             )
             break
         budget -= len(content)
@@ -137,12 +142,13 @@ def _read_members(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], proble
 
 def _read_template(files: dict[str, bytes], schema: Schema, fonts: Collection[str], problems: list[str]) -> Template | None:
     if TEMPLATE_FILE not in files:
-        problems.append(f"Het pakket bevat geen {TEMPLATE_FILE}.")
+        problems.append(_("Het pakket bevat geen %(name)s.", name=TEMPLATE_FILE))
         return None
     try:
         data = parse_json(files[TEMPLATE_FILE].decode("utf-8"), TEMPLATE_FILE)
     except UnicodeDecodeError as exc:
-        problems.append(f"{TEMPLATE_FILE} is geen geldige UTF-8-tekst ({exc.reason} op byte {exc.start}).")
+        problems.append(_("%(name)s is geen geldige UTF-8-tekst (%(reason)s op byte %(position)s).",
+                           name=TEMPLATE_FILE, reason=exc.reason, position=exc.start))
         return None
     except ContentError as exc:
         problems.extend(exc.problems)
@@ -157,7 +163,7 @@ def _read_template(files: dict[str, bytes], schema: Schema, fonts: Collection[st
 def _read_logo(files: dict[str, bytes], problems: list[str]) -> tuple[str | None, bytes | None]:
     names = [name for name in LOGO_FILES if name in files]
     if len(names) > 1:
-        problems.append("Het pakket bevat zowel logo.png als logo.svg; er mag maar één logo in zitten.")
+        problems.append(_("Het pakket bevat zowel logo.png als logo.svg; er mag maar één logo in zitten."))
     if len(names) != 1:
         return None, None
     problems.extend(_logo_problems(names[0], files[names[0]]))
@@ -166,7 +172,7 @@ def _read_logo(files: dict[str, bytes], problems: list[str]) -> tuple[str | None
 
 def _logo_problems(name: str, content: bytes) -> list[str]:
     if len(content) > MAX_LOGO_BYTES:
-        return [f"{name} is groter dan {MAX_LOGO_BYTES // MB} MB."]
+        return [_("%(name)s is groter dan %(size)s MB.", name=name, size=count(MAX_LOGO_BYTES // MB))]
     return _png_problems(content) if name == "logo.png" else _svg_problems(content)
 
 
@@ -177,12 +183,13 @@ def _png_problems(content: bytes) -> list[str]:
             with Image.open(io.BytesIO(content), formats=["PNG"]) as image:
                 width, height = image.size
                 if width > MAX_LOGO_PIXELS or height > MAX_LOGO_PIXELS:  # checked before any pixel is decoded
-                    return [f"logo.png is {width}x{height} pixels; hoogstens {MAX_LOGO_PIXELS}x{MAX_LOGO_PIXELS} is toegelaten."]
+                    return [_("logo.png is %(width)sx%(height)s pixels; hoogstens %(max)sx%(max)s is toegelaten.",
+                              width=width, height=height, max=MAX_LOGO_PIXELS)]
                 image.verify()
             with Image.open(io.BytesIO(content), formats=["PNG"]) as image:
                 _load_strictly(image)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return ["logo.png is geen geldige PNG-afbeelding."]
+        return [_("logo.png is geen geldige PNG-afbeelding.")]
     return []
 
 
@@ -205,29 +212,29 @@ def _svg_problems(content: bytes) -> list[str]:
     try:
         root = etree.fromstring(content, parser)
     except etree.XMLSyntaxError as exc:
-        return [f"logo.svg is geen geldige SVG ({exc})."]
+        return [_("logo.svg is geen geldige SVG (%(error)s).", error=exc)]
     tree = root.getroottree()
     problems = []
     if tree.docinfo.doctype:
-        problems.append("logo.svg: een DOCTYPE (en dus entiteiten) is niet toegelaten.")
+        problems.append(_("logo.svg: een DOCTYPE (en dus entiteiten) is niet toegelaten."))
     if tree.xpath("//processing-instruction()"):
-        problems.append("logo.svg: processing instructions (zoals xml-stylesheet) zijn niet toegelaten.")
+        problems.append(_("logo.svg: processing instructions (zoals xml-stylesheet) zijn niet toegelaten."))
     if root.tag != SVG_ROOT:
-        problems.append("logo.svg: het hoofdelement is geen <svg>.")
+        problems.append(_("logo.svg: het hoofdelement is geen <svg>."))
     for element in root.iter(etree.Element):
         tag = etree.QName(element).localname
         if tag in SVG_FORBIDDEN:
-            problems.append(f"logo.svg: <{tag}> is niet toegelaten.")
+            problems.append(_("logo.svg: <%(tag)s> is niet toegelaten.", tag=tag))
         if tag == "style" and CSS_EXTERNAL.search(element.text or ""):
-            problems.append("logo.svg: <style> verwijst naar een extern bestand.")
+            problems.append(_("logo.svg: <style> verwijst naar een extern bestand."))
         for key, value in element.attrib.items():
             attribute = etree.QName(key).localname
             if attribute.lower().startswith("on"):
-                problems.append(f"logo.svg: het attribuut {attribute} (script) is niet toegelaten.")
+                problems.append(_("logo.svg: het attribuut %(name)s (script) is niet toegelaten.", name=attribute))
             elif attribute == "href" and not (value.startswith("#") or IMAGE_DATA_URL.match(value)):
-                problems.append(f"logo.svg: de externe verwijzing {value[:80]!r} is niet toegelaten.")
+                problems.append(_("logo.svg: de externe verwijzing %(value)s is niet toegelaten.", value=repr(value[:80])))
             elif CSS_EXTERNAL.search(value):
-                problems.append(f"logo.svg: het attribuut {attribute} verwijst naar een extern bestand.")
+                problems.append(_("logo.svg: het attribuut %(name)s verwijst naar een extern bestand.", name=attribute))
     return problems
 
 

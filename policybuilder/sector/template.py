@@ -19,9 +19,11 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+
 from ..answers import AnswersError, answers_language, validate_answers
 from ..schema import FACTS, PLACEHOLDER, Clause, Question, Schema, _clause, load_json_schema, unknown_fact
-from ..validation import MAX_ITEMS, TOP, capped, content_problems, count, text_size
+from ..validation import MAX_ITEMS, MISSING, TOP, capped, content_problems, count, text_size
 from .errors import TemplateError
 
 FORMAT = 1
@@ -104,7 +106,8 @@ def template_from_json(data: Any, schema: Schema, fonts: Collection[str], comple
     """
     problems = content_problems(data, _json_schemas()[complete])
     if not problems and (size := text_size(data)) > MAX_TEMPLATE_CHARS:
-        problems = [f"{TOP}: de teksten van het sjabloon zijn samen te lang ({count(size)} tekens, max {count(MAX_TEMPLATE_CHARS)})"]
+        problems = [f"{TOP}: " + _("de teksten van het sjabloon zijn samen te lang (%(size)s tekens, max %(max)s)",
+                                      size=count(size), max=count(MAX_TEMPLATE_CHARS))]
     if problems:  # the answers the template gives are checked as well, so that the list is complete
         raise TemplateError(capped(list(dict.fromkeys(problems + _raw_answer_problems(data, schema, complete)))))
     data = copy.deepcopy(data)
@@ -122,7 +125,8 @@ def template_from_json(data: Any, schema: Schema, fonts: Collection[str], comple
     problems = _question_problems(template, schema, complete) + _clause_problems(template, schema)
     problems += _contacts_problems(template, schema, complete)
     if template.style.font is not None and template.style.font not in fonts:
-        problems.append(f"style/font: lettertype {template.style.font!r} wordt niet meegeleverd (kies uit {', '.join(sorted(fonts))})")
+        problems.append("style/font: " + _("lettertype %(font)s wordt niet meegeleverd (kies uit %(fonts)s)",
+                                             font=repr(template.style.font), fonts=", ".join(sorted(fonts))))
     if problems:
         raise TemplateError(capped(problems))
     return template
@@ -327,13 +331,13 @@ def _value_problems(schema: Schema, ref: str, value: Any, where: str, complete: 
         return _fits(schema, ref, value, where)
     problems = _fits(schema, ref, in_language(question, value, "nl"), where)
     for problem in _fits(schema, ref, in_language(question, value, "fr"), where):
-        path, _, why = problem.partition(": ")
+        path, _colon, why = problem.partition(": ")
         if problem not in problems:
             problems.append(f"{path}/fr: {why}")
     problems += [f"{place}: {_language_problem(key)}" for place, key in _language_keys(question, value, where)]
     if complete:
-        problems += [f"{place}: de Franse tekst ontbreekt" if place.endswith("/fr") else f"{place}: de Franse tekst ontbreekt (schrijf {{\"nl\": …, \"fr\": …}})"
-                     for place in untranslated(question, value, where)]
+        write = _("de Franse tekst ontbreekt (schrijf %(example)s)", example='{"nl": …, "fr": …}')
+        problems += [f"{place}: {MISSING['fr'] if place.endswith('/fr') else write}" for place in untranslated(question, value, where)]
     return problems
 
 
@@ -349,7 +353,7 @@ def _language_keys(question: Question, value: Any, where: str) -> list[tuple[str
 
 
 def _language_problem(key: str) -> str:
-    return "de Nederlandse tekst ontbreekt" if key == "nl" else f"onbekende taal {key!r} (toegelaten: nl, fr)"
+    return str(MISSING["nl"]) if key == "nl" else _("onbekende taal %(key)s (toegelaten: nl, fr)", key=repr(key))
 
 
 def _raw_answer_problems(data: Any, schema: Schema, complete: bool) -> list[str]:
@@ -372,7 +376,7 @@ def _question_problems(template: Template, schema: Schema, complete: bool) -> li
     problems = []
     for ref, overlay in sorted(template.questions.items()):
         if _lookup(schema, ref) is None:
-            problems.append(f"questions/{ref}: onbekende vraag {ref!r}")
+            problems.append(f"questions/{ref}: " + _("onbekende vraag %(ref)s", ref=repr(ref)))
         elif overlay.default is not None:
             problems.extend(_value_problems(schema, ref, overlay.default, f"questions/{ref}/default", complete))
     return problems
@@ -390,18 +394,18 @@ def _clause_problems(template: Template, schema: Schema) -> list[str]:
     problems = []
     for key, clauses in sorted(template.clauses.items()):
         if key not in schema.keys:
-            problems.append(f"clauses/{key}: onbekend onderdeel {key!r}")
+            problems.append(f"clauses/{key}: " + _("onbekend onderdeel %(key)s", key=repr(key)))
             continue
         element = schema.element(key)
         taken = {q.id for q in element.questions} | {c.id for c in element.clauses}
         for clause in clauses:
             where = f"clauses/{key}/{clause.id}"
             if clause.id in taken:
-                problems.append(f"{where}: id {clause.id!r} is al in gebruik in onderdeel {key!r}")
+                problems.append(f"{where}: " + _("id %(id)s is al in gebruik in onderdeel %(key)s", id=repr(clause.id), key=repr(key)))
             taken.add(clause.id)
-            problems.extend(f"{where}: onbekende vraag {ref!r}" for ref in _clause_refs(clause) if not _lookup(schema, ref))
+            problems.extend(f"{where}: " + _("onbekende vraag %(ref)s", ref=repr(ref)) for ref in _clause_refs(clause) if not _lookup(schema, ref))
             if clause.source and getattr(_lookup(schema, clause.source), "type", None) != "group":
-                problems.append(f"{where}/source: {clause.source!r} is geen groepsvraag")
+                problems.append(f"{where}/source: " + _("%(ref)s is geen groepsvraag", ref=repr(clause.source)))
     return problems
 
 
@@ -410,7 +414,7 @@ def _contacts_problems(template: Template, schema: Schema, complete: bool) -> li
     if target is None:
         return []
     if getattr(_lookup(schema, target), "type", None) != "group":
-        return [f"contacts_target: {target!r} is geen groepsvraag"]
+        return ["contacts_target: " + _("%(ref)s is geen groepsvraag", ref=repr(target))]
     return _value_problems(schema, target, list(template.contacts), "contacts", complete) or list(dict.fromkeys(
         problem for lang in LANGS for problem in _fits(schema, target, template_value(template, schema, target, lang), "contacts")
     ))
