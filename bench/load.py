@@ -5,6 +5,8 @@ It makes a temporary instance (SQLite, the embedded default), seeds one organisa
 drafters, each with their own protocol (examples/full.json), starts gunicorn with gunicorn.conf.py
 on a free loopback port, and drives the drafters for a bounded time; then again with 5 people
 downloading PDFs of protocols being edited. `--server flask` measures Flask's development server instead.
+`--only ready` runs only the "ready file" measurement: 5 drafters who each edit a step, think longer than the
+render-ahead delay, then download their draft's PDF (target: 95 % of the downloads from a ready file in < 50 ms).
 Every request goes to 127.0.0.1 only; every loop stops at its deadline.
 """
 from __future__ import annotations
@@ -14,6 +16,7 @@ import html
 import http.client
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -37,6 +40,8 @@ PASSWORD = "een lang genoeg wachtwoord"
 STEPS = ("procedure", "contacts", "external_support", "communication", "reactions", "recovery", "monitoring", "learning")
 TARGET_P95_MS = 150
 TARGET_RATIO = 1.3
+TARGET_READY_MS, TARGET_READY_SHARE = 50, 95
+RENDER_AHEAD_DELAY = 10  # seconds after the last save (policybuilder/documents/jobs.py; POLICYBUILDER_RENDER_AHEAD_DELAY)
 
 
 class Browser:
@@ -200,23 +205,71 @@ def drafter_loop(browser: Browser, protocol_id: int, recorder: Recorder, offset:
         recorder.timed("POST step", lambda: browser.request("POST", url, [*fields, ("nav", "stay")]), lambda s: s in (302, 303))
 
 
+def fetch_pdf(browser: Browser, url: str, until: float) -> tuple[int, bytes, bool]:
+    """Download a PDF as the page does: a 202 (being made) is polled at ``?status`` until ready, then fetched;
+    the status, the body, and whether the first answer was the file itself (served from a ready file)."""
+    status, data = browser.request("GET", url)
+    if status != 202:
+        return status, data, status == 200
+    waiting = html.unescape(re.search(r'data-file-url="([^"]+)"', data.decode())[1])  # the key the page waits for
+    while status == 202 and time.monotonic() < until:
+        time.sleep(0.25)
+        status, data = browser.request("GET", waiting + "&status")
+    status, data = browser.request("GET", waiting) if status == 200 else (status, data)
+    return status, data, False
+
+
 def download_loop(browser: Browser, protocol_id: int, recorder: Recorder) -> None:
-    """Download the PDF of a protocol being edited, again and again, as the page does: a 202 (being made) is
-    polled at ``?status`` until ready, then fetched; the time counted is the time until the file is there."""
+    """Download the PDF of a protocol being edited, again and again; the time counted is the time until the file is there."""
     url = f"/protocols/{protocol_id}/download/pdf"
-
-    def fetch() -> tuple[int, bytes]:
-        status, data = browser.request("GET", url)
-        if status != 202:
-            return status, data
-        waiting = html.unescape(re.search(r'data-file-url="([^"]+)"', data.decode())[1])  # the key the page waits for
-        while status == 202 and time.monotonic() < recorder.end + 120:
-            time.sleep(0.25)
-            status, data = browser.request("GET", waiting + "&status")
-        return browser.request("GET", waiting) if status == 200 else (status, data)
-
     while time.monotonic() < recorder.end:
+        recorder.timed("PDF download", lambda: fetch_pdf(browser, url, recorder.end + 120)[:2], lambda s: s == 200)
+
+
+def editing_session(browser: Browser, protocol_id: int, recorder: Recorder, think: float, ready: list[bool]) -> None:
+    """Edit a step (a real change, POST), think ``think`` s (+-20 %), download the draft's PDF; again until the end."""
+    url, pdf = f"/protocols/{protocol_id}/steps/learning", f"/protocols/{protocol_id}/download/pdf"
+    time.sleep(random.uniform(0, think))  # the drafters do not all start at once
+    browser.connection.close()  # idle longer than the server's keep-alive: a browser opens a new connection
+    while time.monotonic() < recorder.end:
+        page = recorder.timed("GET step", lambda: browser.request("GET", url), lambda s: s == 200)
+        if page is None:
+            continue
+        fields = [(k, f"Vorming {time.time():.3f}." if k == "training" else v) for k, v in read_form(page.decode())]
+        recorder.timed("POST step", lambda: browser.request("POST", url, [*fields, ("nav", "stay")]), lambda s: s in (302, 303))
+        time.sleep(random.uniform(0.8, 1.2) * think)
+        browser.connection.close()
+        began, first = time.monotonic(), []
+
+        def fetch() -> tuple[int, bytes]:
+            status, data, served = fetch_pdf(browser, pdf, recorder.end + 120)
+            first.append(served)
+            return status, data
+
         recorder.timed("PDF download", fetch, lambda s: s == 200)
+        if recorder.start <= time.monotonic() <= recorder.end and first:
+            ready.append(first[0] and (time.monotonic() - began) * 1000 < TARGET_READY_MS)
+
+
+def run_ready(port: int, people: list[tuple[str, int]], seconds: float, warmup: float, think: float, server: int) -> None:
+    """The scripted editing session for each of ``people``; prints the share of downloads from a ready file beside the target."""
+    browsers = [(logged_in(port, email), pid) for email, pid in people]
+    start = time.monotonic() + warmup
+    recorder, ready = Recorder(start, start + seconds), []
+    threads = [threading.Thread(target=editing_session, args=(browser, pid, recorder, think, ready)) for browser, pid in browsers]
+    for thread in threads:
+        thread.start()
+    time.sleep(max(0.0, start - time.monotonic()))
+    cpu = group_cpu_seconds(server)
+    time.sleep(max(0.0, recorder.end - time.monotonic()))
+    recorder.server_cpu = group_cpu_seconds(server) - cpu
+    for thread in threads:
+        thread.join()
+    report(f"{len(people)} drafters: edit a step, think {think:.0f} s (+-20 %), download the draft's PDF", recorder, seconds)
+    share = 100 * sum(ready) / len(ready) if ready else float("nan")
+    verdict = "ok" if ready and share >= TARGET_READY_SHARE else "MISSED"
+    print(f"downloads served from a ready file in < {TARGET_READY_MS} ms: {sum(ready)} of {len(ready)} = {share:.0f} %   "
+          f"target {TARGET_READY_SHARE} % < {TARGET_READY_MS} ms: {verdict}")
 
 
 def logged_in(port: int, email: str) -> Browser:
@@ -286,6 +339,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=5)
     parser.add_argument("--drafters", type=int, default=20)
     parser.add_argument("--downloads", type=int, default=5, help="downloaders in the second variant (0: no second variant)")
+    parser.add_argument("--only", choices=("drafters", "ready"), help="run only the drafters' variants or only the ready-file session")
+    parser.add_argument("--ready-drafters", type=int, default=5, help="drafters in the ready-file session")
+    parser.add_argument("--think", type=float, help="thinking time in the ready-file session (default: the render-ahead delay + 10 s)")
     parser.add_argument("--no-preview", dest="preview", action="store_false",
                         help="drafters do not load the step's live preview (a narrow screen, or no JavaScript)")
     args = parser.parse_args()
@@ -301,13 +357,17 @@ def main() -> None:
         try:
             print(f"{args.server} on 127.0.0.1:{port}, {os.cpu_count()} cores, {args.drafters} drafters{'' if args.preview else ' (no preview)'}, "
                   f"{args.seconds:.0f} s per variant after {args.warmup:.0f} s warm-up; instance {instance}")
-            first = run_variant(port, people, args.seconds, args.warmup, 0, server.pid, args.preview)
-            alone, alone_errors = report("drafters alone", first, args.seconds), any(first.errors.values())
-            busy, busy_errors = {}, False
-            if args.downloads:
-                second = run_variant(port, people, args.seconds, args.warmup, args.downloads, server.pid, args.preview)
-                busy = report(f"drafters with {args.downloads} PDF downloads at the same time", second, args.seconds)
-                busy_errors = any(second.errors.values())
+            alone, busy, alone_errors, busy_errors = {}, {}, False, False
+            if args.only != "ready":
+                first = run_variant(port, people, args.seconds, args.warmup, 0, server.pid, args.preview)
+                alone, alone_errors = report("drafters alone", first, args.seconds), any(first.errors.values())
+                if args.downloads:
+                    second = run_variant(port, people, args.seconds, args.warmup, args.downloads, server.pid, args.preview)
+                    busy = report(f"drafters with {args.downloads} PDF downloads at the same time", second, args.seconds)
+                    busy_errors = any(second.errors.values())
+            if args.only != "drafters":
+                delay = float(env.get("POLICYBUILDER_RENDER_AHEAD_DELAY", RENDER_AHEAD_DELAY))
+                run_ready(port, people[:args.ready_drafters], args.seconds, args.warmup, args.think or delay + 10, server.pid)
         finally:
             if server.poll() is not None:
                 print(f"the server stopped by itself (exit code {server.returncode})")
