@@ -256,15 +256,8 @@ def run_ready(port: int, people: list[tuple[str, int]], seconds: float, warmup: 
     browsers = [(logged_in(port, email), pid) for email, pid in people]
     start = time.monotonic() + warmup
     recorder, ready = Recorder(start, start + seconds), []
-    threads = [threading.Thread(target=editing_session, args=(browser, pid, recorder, think, ready)) for browser, pid in browsers]
-    for thread in threads:
-        thread.start()
-    time.sleep(max(0.0, start - time.monotonic()))
-    cpu = group_cpu_seconds(server)
-    time.sleep(max(0.0, recorder.end - time.monotonic()))
-    recorder.server_cpu = group_cpu_seconds(server) - cpu
-    for thread in threads:
-        thread.join()
+    measured([threading.Thread(target=editing_session, args=(browser, pid, recorder, think, ready)) for browser, pid in browsers],
+             recorder, server)
     report(f"{len(people)} drafters: edit a step, think {think:.0f} s (+-20 %), download the draft's PDF", recorder, seconds)
     share = 100 * sum(ready) / len(ready) if ready else float("nan")
     verdict = "ok" if ready and share >= TARGET_READY_SHARE else "MISSED"
@@ -287,15 +280,20 @@ def run_variant(port: int, people: list[tuple[str, int]], seconds: float, warmup
     recorder = Recorder(start, start + seconds)
     threads = [threading.Thread(target=drafter_loop, args=(browser, pid, recorder, n, preview)) for n, (browser, pid) in enumerate(drafters)]
     threads += [threading.Thread(target=download_loop, args=(browser, pid, recorder)) for browser, pid in downloaders]
+    measured(threads, recorder, server)
+    return recorder
+
+
+def measured(threads: list[threading.Thread], recorder: Recorder, server: int) -> None:
+    """Run ``threads`` to their deadline, counting the server's CPU between the end of the warm-up and the deadline."""
     for thread in threads:
         thread.start()
-    time.sleep(max(0.0, start - time.monotonic()))
+    time.sleep(max(0.0, recorder.start - time.monotonic()))
     cpu = group_cpu_seconds(server)
     time.sleep(max(0.0, recorder.end - time.monotonic()))
     recorder.server_cpu = group_cpu_seconds(server) - cpu
     for thread in threads:
         thread.join()
-    return recorder
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -289,21 +289,31 @@ def test_the_500_page_after_a_database_error_is_in_the_persons_language(app, cli
     assert "Un problème est survenu de notre côté." in page_text(response.get_data(as_text=True))
 
 
-def test_a_refused_package_is_worded_in_the_interface_language_and_in_dutch_by_the_commands(app, editor_client, federation, runner, tmp_path):
-    archive = packages.package(packages.with_clause_text(packages.prose(5001)))
+def imported_in_french(editor_client, federation: int, archive: bytes):
+    """Import ``archive`` in the federation editor with a French browser: the refused response and its text."""
     url = f"/federation/{federation}/templates"
     token = dict(read_form(editor_client.get(url).get_data(as_text=True)))["csrf_token"]
     response = editor_client.post(f"{url}/import", data={"csrf_token": token, "package": (io.BytesIO(archive), "sjabloon.pbt")},
                                   content_type="multipart/form-data", headers=FR)
     assert response.status_code == 422
-    page = unescape(response.get_data(as_text=True))
+    return response, unescape(response.get_data(as_text=True))
+
+
+def imported_by_command(runner, tmp_path, archive: bytes):
+    """``flask import-template`` of ``archive`` from a French shell."""
+    path = tmp_path / "sjabloon.pbt"
+    path.write_bytes(archive)
+    return runner.invoke(args=["import-template", str(path)], env={"LANG": "fr_BE.UTF-8"})
+
+
+def test_a_refused_package_is_worded_in_the_interface_language_and_in_dutch_by_the_commands(app, editor_client, federation, runner, tmp_path):
+    archive = packages.package(packages.with_clause_text(packages.prose(5001)))
+    response, page = imported_in_french(editor_client, federation, archive)
     # French words, and the numbers grouped the French way (a narrow no-break space).
     assert "clauses/learning/0/text/nl: trop long (5\u202f001 caractères, max. 5\u202f000)" in page
     assert not dutch_in(response.get_data(as_text=True)) and "te lang" not in page
     # The command line speaks Dutch, whatever the shell's language.
-    path = tmp_path / "sjabloon.pbt"
-    path.write_bytes(archive)
-    result = runner.invoke(args=["import-template", str(path)], env={"LANG": "fr_BE.UTF-8"})
+    result = imported_by_command(runner, tmp_path, archive)
     assert "clauses/learning/0/text/nl: te lang (5.001 tekens, max 5.000)" in result.output, result.output
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"profile": {"name": "x" * 30_000}}), encoding="utf-8")
@@ -403,17 +413,10 @@ def test_french_wizard_review_and_editor_pages_show_no_dutch_schema_text(app, si
 def test_a_package_with_a_scripted_logo_is_refused_in_french_for_the_editor_and_in_dutch_by_the_command(app, editor_client, federation, runner, tmp_path):
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
     archive = build_zip([*entries_of(packages.package(packages.valid_template())), ("logo.svg", svg)])
-    url = f"/federation/{federation}/templates"
-    token = dict(read_form(editor_client.get(url).get_data(as_text=True)))["csrf_token"]
-    response = editor_client.post(f"{url}/import", data={"csrf_token": token, "package": (io.BytesIO(archive), "sjabloon.pbt")},
-                                  content_type="multipart/form-data", headers=FR)
-    assert response.status_code == 422
-    page = unescape(response.get_data(as_text=True))
+    response, page = imported_in_french(editor_client, federation, archive)
     assert "logo.svg : <script> n'est pas autorisé." in page
     assert "style/logo dans template.json indique aucun logo, le paquet contient logo.svg." in page
     assert not dutch_in(response.get_data(as_text=True)) and "niet toegelaten" not in page
-    path = tmp_path / "sjabloon.pbt"
-    path.write_bytes(archive)
-    result = runner.invoke(args=["import-template", str(path)], env={"LANG": "fr_BE.UTF-8"})
+    result = imported_by_command(runner, tmp_path, archive)
     assert "logo.svg: <script> is niet toegelaten." in result.output, result.output
     assert "style/logo in template.json noemt geen logo, het pakket bevat logo.svg." in result.output
