@@ -21,32 +21,18 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event  # noqa: E402
 from werkzeug.datastructures import MultiDict  # noqa: E402
 
-from policybuilder import create_app  # noqa: E402
+from bench.seed import EMAIL, PASSWORD, drafter_app  # noqa: E402
 from policybuilder.extensions import db  # noqa: E402
-from policybuilder.models import Membership, Organisation, Protocol, User  # noqa: E402
 from tests.forms import read_form  # noqa: E402
 
-PASSWORD = "een lang genoeg wachtwoord"
 
 
 def make_app(instance: Path):
     """An app on a fresh SQLite file with one drafter and one protocol filled with examples/full.json."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'db.sqlite'}", "SECRET_KEY": "bench",
-                      "DOCUMENT_CACHE_DIR": str(instance / "cache"), "RENDER_AHEAD": False,
-                      "SESSION_COOKIE_SECURE": False, "RATELIMIT_ENABLED": False})
     answers = json.loads((ROOT / "examples/full.json").read_text(encoding="utf-8"))
-    with app.app_context():
-        db.create_all()
-        organisation = Organisation(name="VZW Profiel", sector="youth_care")
-        db.session.add(organisation)
-        db.session.flush()
-        user = User(email="drafter@bench.test", name="Drafter")
-        user.set_password(PASSWORD)
-        user.memberships = [Membership(organisation_id=organisation.id, role="drafter")]
-        protocol = Protocol(organisation_id=organisation.id, answers=answers, saved_steps=[])
-        db.session.add_all([user, protocol])
-        db.session.commit()
-        return app, protocol.id
+    app, _user, protocol_id = drafter_app(instance, answers, RENDER_AHEAD=False, SESSION_COOKIE_SECURE=False,
+                                          RATELIMIT_ENABLED=False)
+    return app, protocol_id
 
 
 def main() -> None:
@@ -61,7 +47,7 @@ def main() -> None:
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
     fields = [(k, v) for k, v in read_form(page) if k not in ("email", "password")]
-    assert client.post("/login", data=MultiDict([*fields, ("email", "drafter@bench.test"), ("password", PASSWORD)])).status_code == 302
+    assert client.post("/login", data=MultiDict([*fields, ("email", EMAIL), ("password", PASSWORD)])).status_code == 302
     url = f"/protocols/{protocol_id}/steps/{args.step}"
     statements: list[str] = []
     with app.app_context():

@@ -99,24 +99,11 @@ def peak_memory_of_one_pdf(trace: bool = False) -> tuple[float, float, float]:
 
 def download_timings(runs: int) -> list[float]:
     """A second download of an unchanged draft through the Flask route (cache warm)."""
-    from policybuilder import create_app
-    from policybuilder.extensions import db
-    from policybuilder.models import Membership, Organisation, Protocol, User
+    from bench.seed import drafter_app
 
     folder = Path(tempfile.mkdtemp())
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}", "DOCUMENT_CACHE_DIR": str(folder / "cache")})
-    with app.app_context():
-        db.create_all()
-        organisation = Organisation(name="vzw De Klimop", sector="youth_care")
-        db.session.add(organisation)
-        db.session.flush()
-        user = User(email="bench@example.be", name="Bench")
-        user.set_password("een lang genoeg wachtwoord")
-        user.memberships = [Membership(organisation_id=organisation.id, role="drafter")]
-        protocol = Protocol(organisation_id=organisation.id, answers=ANSWERS, saved_steps=[])
-        db.session.add_all([user, protocol])
-        db.session.commit()
-        user_id, url = user.id, f"/protocols/{protocol.id}/download/pdf"
+    app, user_id, protocol_id = drafter_app(folder, ANSWERS, TESTING=True, RENDER_WAIT=120)  # the first download waits for its file
+    url = f"/protocols/{protocol_id}/download/pdf"
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"], session["_fresh"] = str(user_id), True
