@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
+import yaml
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 from werkzeug.datastructures import MultiDict
@@ -12,6 +14,7 @@ from policybuilder import create_app
 from policybuilder.approvals import fingerprints
 from policybuilder.extensions import db
 from policybuilder.models import Membership, Organisation, Protocol, User
+from policybuilder.schema import SCHEMA_DIR
 
 from .catalogues import compile_catalogues
 from .forms import read_form, submission
@@ -265,3 +268,18 @@ def publish_template(app, make_org):
             return version.id
 
     return publish
+
+
+@pytest.fixture
+def schema_copy(tmp_path):
+    """A writable copy of schemas/ and a helper to rewrite one element file."""
+    target = tmp_path / "schemas"
+    shutil.copytree(SCHEMA_DIR, target)
+
+    def edit(key: str, change) -> None:
+        path = target / "elements" / f"{key}.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    return target, edit

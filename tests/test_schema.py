@@ -1,28 +1,10 @@
 """The schema files: the real ones load, and a broken one stops the app with a precise message."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
-import yaml
 
 from policybuilder import create_app
-from policybuilder.schema import ELEMENT_ORDER, SCHEMA_DIR, SchemaError, load_schema
-
-
-@pytest.fixture
-def schema_copy(tmp_path):
-    """A writable copy of schemas/ and a helper to rewrite one element file."""
-    target = tmp_path / "schemas"
-    shutil.copytree(SCHEMA_DIR, target)
-
-    def edit(key: str, change) -> None:
-        path = target / "elements" / f"{key}.yaml"
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        change(data)
-        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-
-    return target, edit
+from policybuilder.schema import ELEMENT_ORDER, SchemaError, load_schema
 
 
 def test_real_schema_has_the_profile_and_eight_elements_in_order():

@@ -3,20 +3,18 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import docx
 import pytest
-import yaml
 from flask import url_for
 from werkzeug.routing import BuildError
 
 from policybuilder import create_app, document, schema
 from policybuilder.document import FORMATS, UnknownFormat, render
-from policybuilder.schema import SCHEMA_DIR, SchemaError
+from policybuilder.schema import SchemaError
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Packages that cost most of a second or more to import, wanted only to write a PDF, a .docx or an SVG logo.
@@ -88,20 +86,13 @@ def test_help_does_not_load_alembic_but_db_upgrade_still_works(tmp_path):
 
 
 @pytest.fixture
-def cached_start(tmp_path, monkeypatch):
-    """A copy of schemas/, an app factory on it with its own instance folder, and a helper to rewrite one element file."""
-    target = tmp_path / "schemas"
-    shutil.copytree(SCHEMA_DIR, target)
+def cached_start(schema_copy, tmp_path, monkeypatch):
+    """An app factory on a copy of schemas/ with its own instance folder, and a helper to rewrite one element file."""
+    target, edit = schema_copy
     monkeypatch.setenv("POLICYBUILDER_INSTANCE", str(tmp_path / "instance"))
 
     def start():
         return create_app({"SCHEMA_DIR": str(target), "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-
-    def edit(key: str, change) -> None:
-        path = target / "elements" / f"{key}.yaml"
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        change(data)
-        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
     return start, edit
 
