@@ -206,14 +206,15 @@ def drafter_loop(browser: Browser, protocol_id: int, recorder: Recorder, offset:
 
 
 def fetch_pdf(browser: Browser, url: str, until: float) -> tuple[int, bytes, bool]:
-    """Download a PDF as the page does: a 202 (being made) is polled at ``?status`` until ready, then fetched;
+    """Download a PDF as the page does: a 202 (being made) is polled at ``?status`` every second (render-wait.js)
+    until ready, then fetched;
     the status, the body, and whether the first answer was the file itself (served from a ready file)."""
     status, data = browser.request("GET", url)
     if status != 202:
         return status, data, status == 200
     waiting = html.unescape(re.search(r'data-file-url="([^"]+)"', data.decode())[1])  # the key the page waits for
     while status == 202 and time.monotonic() < until:
-        time.sleep(0.25)
+        time.sleep(1)
         status, data = browser.request("GET", waiting + "&status")
     status, data = browser.request("GET", waiting) if status == 200 else (status, data)
     return status, data, False

@@ -64,7 +64,9 @@ def render_request(
     """The content key of the .docx or .pdf of the protocol or the staff card, and the plain data that renders it."""
     style = style_of(template, get_schema())
     release = current_app.extensions["policybuilder.documents.release"]
-    key = content_key(answers, meta, style, lang, fmt, f"{release}:{template.id if template else 0}", part)
+    # A staff card shows a few of the answers: keyed by what it shows, a save elsewhere in the protocol keeps its file.
+    content = answers if part == "protocol" else {"card": repr(document_parts(answers, meta, template, lang, part)[0])}
+    key = content_key(content, meta, style, lang, fmt, f"{release}:{template.id if template else 0}", part)
     spec = RenderSpec(
         answers, meta, template.data if template else None, template.logo if template else None, fmt, lang, part,
         current_app.config.get("SCHEMA_DIR"),
@@ -104,15 +106,16 @@ def document_languages(answers: dict) -> tuple[str, str]:
     return first, next(lang for lang in DOCUMENT_LANGUAGES if lang != first)
 
 
-def render_ahead_languages(answers: dict) -> tuple[str, ...]:
+def render_ahead_languages(answers: dict, draft: bool = False) -> tuple[str, ...]:
     """The languages whose protocol PDF is made before anyone asks for it.
 
-    A PDF costs about a second of a render process, so only the files people are likely to ask for are made
-    ahead: both languages where French matters to the organisation (French-speaking staff, or answers typed in
-    French: the Dutch document then still serves the Flemish management and the inspection), else only the
-    answers' language. Any other file is made on its first download.
+    A PDF costs a second or more of a render process, so only the files people are likely to ask for are made
+    ahead. A draft changes with every save, and its drafter reads it in the answers' language: only that one.
+    A submitted or approved version: both languages where French matters to the organisation (French-speaking
+    staff, or answers typed in French: the Dutch document then still serves the Flemish management and the
+    inspection), else only the answers' language. Any other file is made on its first download.
     """
-    if "fr" in staff_card_languages(answers) or answers_language(answers) == "fr":
+    if not draft and ("fr" in staff_card_languages(answers) or answers_language(answers) == "fr"):
         return document_languages(answers)
     return (answers_language(answers),)
 
@@ -127,7 +130,7 @@ def render_ahead_of(protocol: Protocol, version: ProtocolVersion | None = None, 
         answers, meta, template = protocol.answers, protocol_meta(protocol), protocol.template_version
     else:
         answers, meta, template = version.answers, version_meta(version), version.template_version
-    renders = [render_request(answers, meta, "pdf", template, lang) for lang in render_ahead_languages(answers)]
+    renders = [render_request(answers, meta, "pdf", template, lang) for lang in render_ahead_languages(answers, version is None)]
     renders += [render_request(answers, meta, "pdf", template, lang, "card") for lang in staff_card_languages(answers)]
     jobs.render_ahead(renders, delay, group=protocol.id if version is None else None)
 

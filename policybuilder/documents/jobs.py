@@ -1,7 +1,7 @@
 """Renders off the request path: ``submit_render(key, spec)`` and ``status(key)``.
 
 Two backends behind one interface. The embedded default is a bounded local process pool (spawned processes
-at low priority, so a burst of PDFs cannot starve the web workers); a marker file in the cache folder makes
+at idle priority, so a burst of PDFs cannot starve the web workers); a marker file in the cache folder makes
 the workers of one machine render a key once. With ``POLICYBUILDER_REDIS_URL`` set, jobs go to RQ on Redis
 (``flask worker`` or ``rq worker policybuilder-render`` on any machine); the job returns the file's bytes,
 which RQ keeps in Redis, and the web side that next asks for the key writes them into its own cache. So
@@ -72,7 +72,11 @@ def render_spec(spec: RenderSpec, schema: Schema | None = None) -> bytes:
 
 
 def _lower_priority() -> None:
-    os.nice(10)
+    """Render only on CPU time the web workers leave: SCHED_IDLE yields to them at once (Linux), else nice 19."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):  # not Linux
+        os.nice(19)
 
 
 class LocalBackend:

@@ -153,21 +153,38 @@ def test_the_waiting_page_asks_for_the_language_it_was_made_for(app, client, pro
     assert swapped.status_code == 202
 
 
-@pytest.mark.parametrize("answers, protocol_languages, card_languages", [
+@pytest.mark.parametrize("answers, version_languages, card_languages", [
     (profile(), ["nl"], ["nl"]),
     (profile(staff_languages=["nl", "fr"]), ["nl", "fr"], ["nl", "fr"]),
     (profile(document_language="fr"), ["fr", "nl"], ["nl"]),
 ])
-def test_renders_ahead_make_the_languages_people_ask_for(app, make_protocol, monkeypatch, answers, protocol_languages, card_languages):
+def test_renders_ahead_make_the_languages_people_ask_for(app, make_protocol, monkeypatch, answers, version_languages, card_languages):
     queued = []
     monkeypatch.setattr(jobs, "render_ahead", lambda renders, delay=0, group=None: queued.extend(spec for _key, spec in renders))
     app.config["RENDER_AHEAD"] = True
     protocol_id = make_protocol(answers=answers)
     with app.test_request_context():
         files.render_ahead_of(db.session.get(Protocol, protocol_id))
-    assert [s.lang for s in queued if s.part == "protocol"] == protocol_languages
+        # A draft changes with every save: only its answers' language is made ahead; a version gets both where French matters.
+        assert list(files.render_ahead_languages(answers)) == version_languages
+    assert [s.lang for s in queued if s.part == "protocol"] == version_languages[:1]
     assert [s.lang for s in queued if s.part == "card"] == card_languages
     assert {s.fmt for s in queued} == {"pdf"}
+
+
+def test_a_staff_card_keeps_its_file_when_a_save_changes_nothing_on_it(app, make_protocol):
+    protocol_id = make_protocol(answers=profile(staff_languages=["nl", "fr"]))
+    with app.test_request_context():
+        protocol = db.session.get(Protocol, protocol_id)
+        meta = files.protocol_meta(protocol)
+        before = {part: files.render_request(protocol.answers, meta, "pdf", None, "fr", part)[0] for part in ("protocol", "card")}
+        elsewhere = {**protocol.answers, "learning": {"training": "Een vorming voor elk team, elk jaar."}}
+        after = {part: files.render_request(elsewhere, meta, "pdf", None, "fr", part)[0] for part in ("protocol", "card")}
+        service = {**protocol.answers, "profile": {**protocol.answers["profile"], "external_service": "Mensura"}}
+        changed_card = files.render_request(service, meta, "pdf", None, "fr", "card")[0]
+    assert after["protocol"] != before["protocol"]
+    assert after["card"] == before["card"]
+    assert changed_card != before["card"]
 
 
 def test_an_approved_versions_files_are_kept_in_both_languages(app, client, submitted, decide, tmp_path):
