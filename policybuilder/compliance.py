@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 
 from .answers import holds, is_empty, value
 from .document.facts import Facts, derive_facts
-from .schema import SCHEMA_DIR, TEXT_TYPES, Condition, Schema, SchemaError, load_json_schema, read_yaml, text
+from .schema import SCHEMA_DIR, TEXT_TYPES, Condition, Schema, SchemaError, text, validated_yaml
 
 
 @dataclass(frozen=True)
@@ -53,25 +52,10 @@ class Checks:
     terms: tuple[Term, ...]
 
 
-def _validated(name: str, schema_dir: Path) -> Any:
-    import jsonschema  # imported when the rules are first read, not at every start of the app or the command line
-    from referencing import Registry, Resource
-
-    element_schema = load_json_schema("element.schema.json", schema_dir)
-    registry = Registry().with_resource("element.schema.json", Resource.from_contents(element_schema))
-    data = read_yaml(schema_dir / f"{name}.yaml")
-    validator = jsonschema.Draft202012Validator(load_json_schema(f"{name}.schema.json", schema_dir), registry=registry)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
-    if error is not None:
-        where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
-        raise SchemaError(f"{name}.yaml: field {where}: {error.message}")
-    return data
-
-
 def load_terms(schema_dir: Path = SCHEMA_DIR) -> tuple[Term, ...]:
     """The terms to avoid (Netherlands and France) of ``schemas/terms.yaml``, validated and compiled."""
     terms = []
-    for index, item in enumerate(_validated("terms", schema_dir)["avoid"]):
+    for index, item in enumerate(validated_yaml("terms", schema_dir)["avoid"]):
         try:
             pattern = re.compile(item["pattern"], 0 if item.get("case_sensitive") else re.I)
         except re.error as exc:
@@ -83,7 +67,7 @@ def load_terms(schema_dir: Path = SCHEMA_DIR) -> tuple[Term, ...]:
 @lru_cache(maxsize=4)
 def load_checks(schema_dir: Path = SCHEMA_DIR) -> Checks:
     """The checks of ``schemas/compliance.yaml`` and ``schemas/terms.yaml``, read and validated once."""
-    data = _validated("compliance", schema_dir)
+    data = validated_yaml("compliance", schema_dir)
     rules = tuple(Rule(r["id"], r["field"], tuple(r["when"]), r["message"]) for r in data["rules"])
     return Checks(rules, tuple(data["roles"]), data["term_message"], load_terms(schema_dir))
 

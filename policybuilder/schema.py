@@ -176,11 +176,15 @@ def read_yaml(path: Path) -> Any:
         raise SchemaError(f"{path}: is not valid YAML ({exc})") from exc
 
 
-def validate(data: Any, json_schema: dict, name: str) -> None:
-    """Check ``data`` against ``json_schema``; SchemaError names the file and the field."""
+def validate(data: Any, json_schema: dict, name: str, refers_to: dict[str, dict] | None = None) -> None:
+    """Check ``data`` against ``json_schema`` (``refers_to``: the schemas it refers to, by name); SchemaError names the file and the field."""
     import jsonschema  # a tenth of a second to import; a start with a cached valid schema needs none of it
+    from referencing import Registry, Resource
 
-    validator = jsonschema.Draft202012Validator(json_schema)
+    registry = Registry()
+    for uri, contents in (refers_to or {}).items():
+        registry = registry.with_resources([(uri, Resource.from_contents(contents)), (contents.get("$id", uri), Resource.from_contents(contents))])
+    validator = jsonschema.Draft202012Validator(json_schema, registry=registry)
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
@@ -230,7 +234,11 @@ def _validated_elements(schema_dir: Path) -> list[dict]:
 
 def _schema_digest(schema_dir: Path) -> str | None:
     """SHA-256 of the element files, their JSON Schema and the validating code; None if one cannot be read."""
-    paths = [*VALIDATION_CODE, schema_dir / "element.schema.json", *(schema_dir / "elements" / f"{key}.yaml" for key in ELEMENT_ORDER)]
+    return _digest([*VALIDATION_CODE, schema_dir / "element.schema.json", *(schema_dir / "elements" / f"{key}.yaml" for key in ELEMENT_ORDER)])
+
+
+def _digest(paths: list[Path]) -> str | None:
+    """SHA-256 of the files at ``paths`` (names, lengths and bytes); None if one cannot be read."""
     digest = hashlib.sha256()
     try:
         for path in paths:
@@ -241,22 +249,55 @@ def _schema_digest(schema_dir: Path) -> str | None:
     return digest.hexdigest()
 
 
-def _read_cache(cache: Path, digest: str) -> list[dict] | None:
-    """The element files' data stored by ``_write_cache`` for exactly ``digest``, else None."""
+#: Where the data of the other schema files (document texts, compliance rules, terms) is kept once checked: the
+#: app's instance folder (set at start-up); None checks them at every first use.
+_validated_folder: Path | None = None
+
+
+def keep_validated_in(folder: Path | None) -> None:
+    """Keep the checked data of schema files in ``folder``, so that the next process reads it without checking again."""
+    global _validated_folder
+    _validated_folder = folder
+
+
+def validated_yaml(name: str, schema_dir: Path = SCHEMA_DIR) -> Any:
+    """``schemas/<name>.yaml`` checked against ``<name>.schema.json`` (which may refer to element.schema.json).
+
+    SchemaError names the file and the field. Read back without checking while the file, its JSON Schema and the
+    checking code are byte for byte the ones it was checked with (kept where ``keep_validated_in`` says).
+    """
+    paths = [*VALIDATION_CODE, schema_dir / "element.schema.json", schema_dir / f"{name}.schema.json", schema_dir / f"{name}.yaml"]
+    digest = _digest(paths) if _validated_folder is not None else None
+    cache = _validated_folder / f"{name}-cache.json" if _validated_folder is not None else None
+    data = _read_cache(cache, digest) if cache is not None and digest is not None else None
+    if data is None:
+        data = read_yaml(schema_dir / f"{name}.yaml")
+        element_schema = load_json_schema("element.schema.json", schema_dir)
+        validate(data, load_json_schema(f"{name}.schema.json", schema_dir), f"{name}.yaml", {"element.schema.json": element_schema})
+        if cache is not None and digest is not None:
+            _write_cache(cache, digest, data)
+    return data
+
+
+def _read_cache(cache: Path, digest: str) -> Any:
+    """The data stored by ``_write_cache`` for exactly ``digest``, else None."""
     try:
         stored = json.loads(cache.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(stored, dict) or stored.get("digest") != digest or not isinstance(stored.get("elements"), list):
+    if not isinstance(stored, dict) or stored.get("digest") != digest or stored.get("data") is None:
         return None
-    return stored["elements"]
+    return stored["data"]
 
 
-def _write_cache(cache: Path, digest: str, elements_data: list[dict]) -> None:
-    """Store validated element data under ``digest`` (atomically); skipped if JSON cannot hold it exactly or the folder is read-only."""
-    content = json.dumps({"digest": digest, "elements": elements_data}, ensure_ascii=False)
-    if json.loads(content)["elements"] != elements_data:
-        return  # YAML gave something JSON changes (a date, a non-string key): always validate instead
+def _write_cache(cache: Path, digest: str, data: Any) -> None:
+    """Store validated data under ``digest`` (atomically); skipped if JSON cannot hold it exactly or the folder is read-only."""
+    try:
+        content = json.dumps({"digest": digest, "data": data}, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return  # YAML gave something JSON cannot hold (a date): always validate instead
+    if json.loads(content)["data"] != data:
+        return  # YAML gave something JSON changes (a non-string key): always validate instead
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=cache.parent, prefix=cache.name, suffix=".tmp")

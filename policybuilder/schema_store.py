@@ -5,12 +5,17 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from .schema import SCHEMA_DIR, Schema, load_schema
+from .schema import SCHEMA_DIR, Schema, keep_validated_in, load_schema
 
 
 def init_app(app: Flask) -> None:
-    """Load and validate ``schemas/`` (once per content: instance/schema-cache.json); a SchemaError names the file and the field."""
+    """Load and validate ``schemas/`` (once per content: instance/schema-cache.json); a SchemaError names the file and the field.
+
+    The document texts and the compliance rules and terms are checked at their first use, and kept checked in the
+    instance folder as well.
+    """
     schema_dir = Path(app.config.get("SCHEMA_DIR", SCHEMA_DIR))
+    keep_validated_in(Path(app.instance_path))
     app.extensions["policybuilder.schema"] = load_schema(schema_dir, Path(app.instance_path) / "schema-cache.json")
 
 

@@ -14,6 +14,7 @@ from werkzeug.routing import BuildError
 
 from policybuilder import create_app, document, schema
 from policybuilder.document import FORMATS, UnknownFormat, render
+from policybuilder.document.errors import TemplateError
 from policybuilder.schema import SchemaError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,6 +117,41 @@ def test_a_schema_file_broken_after_a_cached_start_still_stops_the_app(cached_st
         start()
     with pytest.raises(SchemaError, match="elements/monitoring.yaml"):  # the failure is not cached either way
         start()
+
+
+@pytest.fixture
+def fresh_loads():
+    """load_texts and load_checks forget what this process read (as a new process would), before and after the test."""
+    from policybuilder.compliance import load_checks
+    from policybuilder.document.texts import load_texts
+
+    for loader in (load_texts, load_checks):
+        loader.cache_clear()
+    yield load_texts, load_checks
+    for loader in (load_texts, load_checks):
+        loader.cache_clear()
+
+
+def test_the_document_texts_and_compliance_rules_are_checked_once_and_kept_checked(cached_start, schema_copy, fresh_loads, monkeypatch):
+    start, _edit = cached_start
+    target, _ = schema_copy
+    load_texts, load_checks = fresh_loads
+    start()
+    first_texts, first_checks = load_texts(target), load_checks(target)
+    for loader in fresh_loads:
+        loader.cache_clear()
+    monkeypatch.setattr(schema, "validate", lambda *args: pytest.fail("checked again"))
+    assert load_texts(target) == first_texts and load_checks(target) == first_checks
+    monkeypatch.undo()
+    for loader in fresh_loads:
+        loader.cache_clear()
+    # A file changed since: checked again, and a broken one is refused, however often it is asked for.
+    path = target / "document.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("law_date: '2026-11-24'", "law_date: 20261124"), encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(TemplateError, match="document.yaml: field law_date: 20261124 is not of type 'string'"):
+            load_texts(target)
+        load_texts.cache_clear()
 
 
 def test_urls_are_built_by_rules_compiled_on_first_use(app):

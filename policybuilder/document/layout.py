@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 from .model import BulletList, Document, Heading, LanguageNote, NoteBox, NumberedList, Paragraph, Table, plain
@@ -18,6 +19,7 @@ from .model import BulletList, Document, Heading, LanguageNote, NoteBox, Numbere
 NBSP = "\u00a0"
 #: A Belgian phone number as people write it: 015 28 44 12, 0471 23 45 67, +32 15 28 44 12, 015/28.44.12.
 PHONE = re.compile(r"(?<![\w@])\+?\(?\d{2,4}\)?(?:[ ./]\d{2,4}){2,4}(?![\w@])")
+DIGIT = re.compile(r"\d")
 WORD = re.compile(r"[^ \t\n]+")  # a non-breaking space joins
 FONT = Path(__file__).resolve().parent / "assets" / "fonts" / "LiberationSans-Regular.ttf"
 #: Widths in em of the table text (9.5 pt): the 17 cm text width, a cell's padding and borders.
@@ -34,27 +36,27 @@ CARD_SIZES = (10.5, 10, 9.5, 9, 8.5, 8, 7.5, 7)
 
 def keep_numbers_together(text: str) -> str:
     """``text`` with the spaces inside phone numbers made non-breaking, so no number is split over lines."""
-    if not any(c.isdigit() for c in text):
+    if DIGIT.search(text) is None:  # most texts: no number to look at
         return text
     return PHONE.sub(lambda match: match.group().replace(" ", NBSP), text)
 
 
 @lru_cache(maxsize=1)
-def _advances() -> tuple[dict[int, float], float]:
+def _advances() -> tuple[dict[str, float], float]:
     """Advance width in em of each character of Liberation Sans, and a fallback for the rest."""
     from fontTools.ttLib import TTFont  # fontTools comes with WeasyPrint; read once per process
 
     with TTFont(str(FONT), lazy=True) as font:
         scale = 1 / font["head"].unitsPerEm
         metrics = font["hmtx"].metrics
-        widths = {code: metrics[name][0] * scale for code, name in font.getBestCmap().items()}
-    return widths, widths[ord("n")]
+        widths = {chr(code): metrics[name][0] * scale for code, name in font.getBestCmap().items()}
+    return widths, widths["n"]
 
 
 def text_width(text: str) -> float:
     """The width of ``text`` in em of Liberation Sans (Arial's metrics)."""
     widths, fallback = _advances()
-    return sum(widths.get(ord(c), fallback) for c in text)
+    return sum(map(widths.get, text, repeat(fallback)))  # a few thousand texts a document: kept out of Python's loop
 
 
 def _cell_sizes(text: str, bold: bool = False) -> tuple[float, float]:

@@ -6,10 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-from referencing import Registry, Resource
-
-from ..schema import PLACEHOLDER, SCHEMA_DIR, Condition, SchemaError, load_json_schema, read_yaml, unknown_fact
+from ..schema import PLACEHOLDER, SCHEMA_DIR, Condition, SchemaError, load_json_schema, unknown_fact, validate, validated_yaml
 from .errors import TemplateError
 
 
@@ -53,14 +50,16 @@ class DocumentTexts:
 
 def parse_texts(data: Any, schema_dir: Path = SCHEMA_DIR) -> DocumentTexts:
     """Validate ``data`` against document.schema.json and turn it into DocumentTexts."""
-    element_schema = load_json_schema("element.schema.json", schema_dir)
-    registry = Registry().with_resource("element.schema.json", Resource.from_contents(element_schema))
-    registry = registry.with_resource(element_schema["$id"], Resource.from_contents(element_schema))
-    validator = jsonschema.Draft202012Validator(load_json_schema("document.schema.json", schema_dir), registry=registry)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
-    if error is not None:
-        where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
-        raise TemplateError(f"document.yaml: field {where}: {error.message}")
+    try:
+        validate(data, load_json_schema("document.schema.json", schema_dir), "document.yaml",
+                 {"element.schema.json": load_json_schema("element.schema.json", schema_dir)})
+    except SchemaError as exc:
+        raise TemplateError(str(exc)) from exc
+    return _texts(data)
+
+
+def _texts(data: dict) -> DocumentTexts:
+    """DocumentTexts of valid data: every {facts.name} must name a fact (TemplateError names the field)."""
     _check_facts(data)
     return DocumentTexts(
         title=data["title"],
@@ -91,9 +90,9 @@ def _check_facts(node: Any, where: str = "") -> None:
 
 @lru_cache(maxsize=4)
 def load_texts(schema_dir: Path = SCHEMA_DIR) -> DocumentTexts:
-    """The shipped document texts, read and validated once."""
+    """The shipped document texts, read and validated once (the check kept for the next start: schema.keep_validated_in)."""
     try:
-        return parse_texts(read_yaml(schema_dir / "document.yaml"), schema_dir)
+        return _texts(validated_yaml("document", schema_dir))
     except SchemaError as exc:
         raise TemplateError(str(exc)) from exc
 
