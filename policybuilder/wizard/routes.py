@@ -38,7 +38,7 @@ from ..schema_store import get_schema
 from ..sector import MergeError, merge, resolve
 from ..textdiff import word_diff
 from ..completion import open_placeholders
-from ..warnings import field_warnings, page_warnings
+from ..warnings import page_warnings
 from .dashboard import dashboard
 from .forms import (
     CONTROL_CHARS,
@@ -61,8 +61,12 @@ from .progress import missing_answers, missing_label, neighbour, step_states
 from .templating import enforce_fixed, merge_choices, newer_version, published_templates, step_template
 from .translations import translations as translation_list
 from .translations import with_translations
+from .widgets import control, describedby, help_and_errors
 
 bp = Blueprint("wizard", __name__)
+bp.add_app_template_global(control, "field_control")
+bp.add_app_template_global(describedby, "field_describedby")
+bp.add_app_template_global(help_and_errors, "field_help_and_errors")
 
 
 def current_lang() -> str:
@@ -80,7 +84,6 @@ def wizard_helpers():
         "missing_label": lambda gap: missing_label(gap, lang),
         "newer_template": newer_version,
         "page_warnings": lambda answers: page_warnings(answers, lang),
-        "field_warnings": lambda answers, key, question_id: field_warnings(answers, key, question_id, lang),
         "open_placeholders": lambda answers: open_placeholders(get_schema(), answers, lang),
     }
 
@@ -353,7 +356,18 @@ def _page(protocol: Protocol, element, form: StepForm, conflict: bool = False, c
         "error_links": error_links(form, element, current_lang()),
         "checked": checked,
         "undo": _undo_of(protocol, element.key),
+        "warnings": _step_warnings(protocol.answers, element.key),
     }
+
+
+def _step_warnings(answers: dict, key: str) -> dict[str, list[str]]:
+    """Question id -> the compliance warnings to show beside that question of step ``key``."""
+    warnings: dict[str, list[str]] = {}
+    for finding in page_warnings(answers, current_lang()):
+        step, _dot, question_id = finding.field.partition(".")
+        if step == key:
+            warnings.setdefault(question_id, []).append(finding.message)
+    return warnings
 
 
 def _form_data(protocol: Protocol, key: str) -> dict:
