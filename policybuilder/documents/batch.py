@@ -77,7 +77,12 @@ def render_local(files: list[Path], output: Path, schema_dir: str, fmts: tuple[s
 
 
 def render_queued(backend: jobs.RQBackend, files: list[Path], output: Path, schema_dir: str, fmts: tuple[str, ...], lang: str | None) -> Iterator[tuple[Path, str | None]]:
-    """Enqueue every file's renders on the web's RQ queue, then write each file's results as its jobs finish."""
+    """Enqueue every file's renders on the web's RQ queue, then write each file's results as its jobs finish.
+
+    A file whose jobs no worker has started within the render timeout fails with a reason that says so, so that a
+    batch without a running worker ends instead of waiting for ever.
+    """
+    from rq import Worker
     from rq.job import Job, JobStatus
 
     schema = load_schema(Path(schema_dir))
@@ -95,6 +100,10 @@ def render_queued(backend: jobs.RQBackend, files: list[Path], output: Path, sche
     click.echo(ngettext("%(num)s bestand in de wachtrij %(queue)s; een worker (flask worker) maakt de documenten.",
                         "%(num)s bestanden in de wachtrij %(queue)s; een worker (flask worker) maakt de documenten.",
                         len(waiting), queue=jobs.QUEUE_NAME), err=True)
+    if waiting and not Worker.count(queue=backend.queue):
+        click.echo(_("Er draait nu geen worker op die wachtrij: start er een met flask worker. Wat na %(seconds)s s niet "
+                     "begonnen is, telt als mislukt.", seconds=backend.timeout), err=True)
+    deadline = time.monotonic() + backend.timeout
     try:
         while waiting:
             for path, queued in list(waiting.items()):
@@ -107,6 +116,8 @@ def render_queued(backend: jobs.RQBackend, files: list[Path], output: Path, sche
                     for job in queued:
                         (output / f"{path.stem}.{job.args[0].fmt}").write_bytes(job.return_value())
                     reason = None
+                elif time.monotonic() > deadline and JobStatus.QUEUED in states:
+                    reason = _("niet gemaakt: geen worker begon eraan binnen %(seconds)s s (flask worker)", seconds=backend.timeout)
                 else:
                     continue
                 for job in queued:

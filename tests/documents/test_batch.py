@@ -13,6 +13,8 @@ import docx
 import pypdf
 import pytest
 
+from policybuilder.documents import jobs
+
 from .test_jobs import ROOT, redis_port  # noqa: F401  (the throwaway redis-server fixture)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -124,3 +126,18 @@ def test_the_queue_makes_the_same_files_as_the_local_pool(runner, tmp_path, redi
     for name in names:
         assert (tmp_path / "queued" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
     assert "vzw Site 02" in "\n".join(p.text for p in docx.Document(str(tmp_path / "queued" / "site02.docx")).paragraphs)
+
+
+def test_a_queued_batch_without_a_worker_ends_and_says_why(tmp_path, redis_port):
+    folder = answers_folder(tmp_path / "in", 2)
+    env = {**os.environ, "POLICYBUILDER_REDIS_URL": f"redis://127.0.0.1:{redis_port}/0", "POLICYBUILDER_SECRET_KEY": "test",
+           "POLICYBUILDER_RENDER_TIMEOUT": "2", "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}"}
+    batch = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "batch", str(folder), "-o", str(tmp_path / "out"),
+                            "--format", "pdf"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert batch.returncode == 1, batch.stderr
+    assert "Er draait nu geen worker op die wachtrij: start er een met flask worker." in batch.stderr
+    assert "0 van 2 bestanden gelukt" in batch.stdout
+    assert "site01.json: niet gemaakt: geen worker begon eraan binnen 2 s (flask worker)" in batch.stdout
+    assert not list((tmp_path / "out").iterdir())
+    from redis import Redis
+    assert Redis(port=redis_port).llen(f"rq:queue:{jobs.QUEUE_NAME}") == 0  # its jobs taken off the queue
