@@ -1,14 +1,16 @@
 """Generated document files: made once per content, kept in the cache; a version's file is byte-stable."""
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
-from flask import current_app
+from flask import Flask, current_app
 
 from ..dates import local_date
 from ..document import Document, DocumentMeta, Style
 from ..answers import LANGUAGES, answers_language as answers_language_of
 from ..document.card import card_languages
+from ..extensions import db
 from ..federation.store import schema_for, style_of
 from ..models import Protocol, ProtocolVersion, TemplateVersion
 from ..schema_store import get_schema
@@ -123,16 +125,29 @@ def render_ahead_languages(answers: dict, draft: bool = False) -> tuple[str, ...
 def render_ahead_of(protocol: Protocol, version: ProtocolVersion | None = None, delay: float = 0) -> None:
     """Queue the PDFs behind the download buttons (protocol per language, staff card per staff language) before
     anyone asks for them: a version's at once, the draft's ``delay`` seconds after its last save (a newer save
-    replaces the wait)."""
+    replaces the wait; the draft is read again then, so the save itself does not spend time on it)."""
     if not current_app.config["RENDER_AHEAD"]:
         return
-    if version is None:
-        answers, meta, template = protocol.answers, protocol_meta(protocol), protocol.template_version
+    if version is not None:
+        jobs.render_ahead(_ahead(version.answers, version_meta(version), version.template_version, draft=False))
+    elif not delay:
+        jobs.render_ahead(_ahead(protocol.answers, protocol_meta(protocol), protocol.template_version, draft=True))
     else:
-        answers, meta, template = version.answers, version_meta(version), version.template_version
-    renders = [render_request(answers, meta, "pdf", template, lang) for lang in render_ahead_languages(answers, version is None)]
-    renders += [render_request(answers, meta, "pdf", template, lang, "card") for lang in staff_card_languages(answers)]
-    jobs.render_ahead(renders, delay, group=protocol.id if version is None else None)
+        jobs.render_ahead(partial(_draft_ahead, current_app._get_current_object(), protocol.id), delay, group=protocol.id)
+
+
+def _draft_ahead(app: Flask, protocol_id: int) -> list[tuple[str, RenderSpec]]:
+    """What to render ahead for the draft of ``protocol_id`` as it is now (in a timer's thread: its own app context)."""
+    with app.app_context():
+        protocol = db.session.get(Protocol, protocol_id)
+        if protocol is None:  # deleted meanwhile
+            return []
+        return _ahead(protocol.answers, protocol_meta(protocol), protocol.template_version, draft=True)
+
+
+def _ahead(answers: dict, meta: DocumentMeta, template: TemplateVersion | None, draft: bool) -> list[tuple[str, RenderSpec]]:
+    renders = [render_request(answers, meta, "pdf", template, lang) for lang in render_ahead_languages(answers, draft)]
+    return renders + [render_request(answers, meta, "pdf", template, lang, "card") for lang in staff_card_languages(answers)]
 
 
 def staff_card_languages(answers: dict) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
@@ -239,15 +240,22 @@ _timers: dict[object, threading.Timer] = {}
 _timers_lock = threading.Lock()
 
 
-def render_ahead(renders: list[tuple[str, RenderSpec]], delay: float = 0, group: object = None) -> None:
-    """Queue ``renders`` before anyone asks: at once, or ``delay`` seconds after the last call for ``group``."""
+def render_ahead(renders: list[tuple[str, RenderSpec]] | Callable[[], list[tuple[str, RenderSpec]]], delay: float = 0,
+                 group: object = None) -> None:
+    """Queue ``renders`` (or what the callable returns then) before anyone asks: at once, or ``delay`` seconds after
+    the last call for ``group``."""
     backend = _backend()
 
     def start() -> None:
-        for key, spec in renders:
+        try:
+            wanted = renders() if callable(renders) else renders
+        except Exception:  # rendering ahead is a favour: a download later asks again
+            log.exception("render ahead not prepared")
+            return
+        for key, spec in wanted:
             try:
                 _submit(backend, key, spec)
-            except Exception:  # rendering ahead is a favour: a download later asks again
+            except Exception:
                 log.exception("render ahead of %s not queued", key)
 
     if not delay:

@@ -18,6 +18,7 @@ import pytest
 from pypdf import PdfReader
 
 from policybuilder import create_app
+from policybuilder.documents import jobs
 from policybuilder.documents.cache import KEEP, evict, store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,6 +136,28 @@ def test_saves_submits_and_approvals_render_ahead(queued, client, submitted, dec
         assert answer.status_code == 200 and answer.data.startswith(b"%PDF"), url
         assert time.perf_counter() - started < 0.5, url  # a cache hit
     assert len(list((cache / KEEP).rglob("*.pdf"))) == 2  # the approved version's protocol and card are kept
+
+
+def test_a_draft_is_rendered_ahead_as_it_is_after_its_last_save_and_the_saves_do_not_wait_for_it(
+        queued, client, submitted, submit, caplog, monkeypatch):
+    queued.config.update(RENDER_AHEAD=True, RENDER_AHEAD_DELAY=0.5)
+    built = []
+    real = jobs.PARTS["card"]
+    monkeypatch.setitem(jobs.PARTS, "card", lambda *args: built.append(1) or real(*args))
+    caplog.set_level(logging.INFO, logger="policybuilder.documents.jobs")
+    url = f"/protocols/{submitted}/steps/learning"
+    for training in ("Eerste versie van de vorming.", "Tweede versie van de vorming."):
+        assert submit(url, {"training": training}).status_code == 302
+    assert built == []  # a save computes no staff card: the timer does, later
+    cache = Path(queued.config["DOCUMENT_CACHE_DIR"])
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(cache.glob("*/*.pdf"))) < 2:  # the draft's protocol and card
+        time.sleep(0.2)
+    answer = client.get(f"/protocols/{submitted}/download/pdf")
+    assert answer.status_code == 200  # the second save's draft, from the cache
+    assert "Tweede versie van de vorming." in "".join(page.extract_text() for page in PdfReader(BytesIO(answer.data)).pages)
+    assert [r.getMessage().split(" (")[1] for r in caplog.records if r.getMessage().startswith("render ") and " queued" in r.getMessage()] \
+        == ["protocol pdf)", "card pdf)"]  # the first save's wait was replaced: nothing rendered for it
 
 
 def test_eviction_removes_least_recently_used_drafts_and_keeps_approved_files(tmp_path):
