@@ -216,21 +216,15 @@ def value(schema: Schema, answers: dict, ref: str, lang: str = "nl") -> Any:
         return answer
     if question.type == "group":
         return _default_cells(question, answer, lang, answers_language(schema, answers))
-    if isinstance(answer, str) and any(_folded(answer) == _folded(question.default_value(other))
-                                       for other in (answers_language(schema, answers), *LANGUAGES)):
+    if isinstance(answer, str) and _folded(answer) in question.derive("wordings", lambda: tuple(
+            _folded(question.default_value(other)) for other in LANGUAGES)):
         return question.default_value(lang)
     return answer
 
 
 def _default_cells(question: Question, rows: list, lang: str, source: str) -> list:
     """Group rows with every text cell that is default wording (in any language) in ``lang``."""
-    wording: dict[tuple[str, str], str] = {}
-    target = question.default_value(lang) or ()
-    for other in dict.fromkeys((source, *LANGUAGES)):
-        for default_row, row in zip(question.default_value(other) or (), target):
-            for field in question.fields:
-                if isinstance(default_row.get(field.id), str) and isinstance(row.get(field.id), str):
-                    wording.setdefault((field.id, _folded(default_row[field.id])), row[field.id])
+    wording = question.derive(("cells", lang, source), lambda: _cell_wording(question, lang, source))
     if not wording:
         return rows
     return [
@@ -238,6 +232,18 @@ def _default_cells(question: Question, rows: list, lang: str, source: str) -> li
         if isinstance(row, dict) else row
         for row in rows
     ]
+
+
+def _cell_wording(question: Question, lang: str, source: str) -> dict[tuple[str, str], str]:
+    """(field id, default cell text folded, in the answers' language first, then any other) -> the cell's text in ``lang``."""
+    wording: dict[tuple[str, str], str] = {}
+    target = question.default_value(lang) or ()
+    for other in dict.fromkeys((source, *LANGUAGES)):
+        for default_row, row in zip(question.default_value(other) or (), target):
+            for field in question.fields:
+                if isinstance(default_row.get(field.id), str) and isinstance(row.get(field.id), str):
+                    wording.setdefault((field.id, _folded(default_row[field.id])), row[field.id])
+    return wording
 
 
 def _folded(answer: Any) -> Any:
@@ -283,7 +289,8 @@ def localised(schema: Schema, answers: dict, ref: str, lang: str) -> tuple[Any, 
         if translated := translation(answers, ref, lang, answer):
             return translated, {}
         return answer, {ref: answer}
-    defaults = {(field.id, _folded(row.get(field.id))) for row in question.default_value(lang) or () for field in question.fields}
+    defaults = question.derive(("rows", lang), lambda: {
+        (field.id, _folded(row.get(field.id))) for row in question.default_value(lang) or () for field in question.fields})
     rows, foreign = [], {}
     for index, row in enumerate(answer):
         row = dict(row)

@@ -7,14 +7,15 @@ wizard can show it beside the field and the review and approval pages can link t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-
+from typing import Any
 
 from .answers import holds, is_empty, value
 from .document.facts import Facts, derive_facts
+from .recent import Recent
 from .schema import SCHEMA_DIR, TEXT_TYPES, Condition, Schema, SchemaError, text, validated_yaml
 
 
@@ -50,6 +51,8 @@ class Checks:
     roles: tuple[dict, ...]
     term_message: dict[str, str]
     terms: tuple[Term, ...]
+    # typed text -> the terms found in it: the same answers are checked again at every build and page
+    found: Recent = field(default_factory=lambda: Recent(4096), compare=False, repr=False)
 
 
 def load_terms(schema_dir: Path = SCHEMA_DIR) -> tuple[Term, ...]:
@@ -83,10 +86,11 @@ def check_references(schema: Schema, checks: Checks) -> None:
 
 
 def findings(schema: Schema, answers: dict, lang: str = "nl", today: date | None = None,
-             in_force: date | None = None) -> list[Finding]:
+             in_force: date | None = None, facts: Facts | None = None) -> list[Finding]:
     """Every warning for ``answers``: rules first, then absent roles and Netherlands terms in question order.
 
-    Date rules compare with ``today`` and ``in_force`` when given (a document passes its own date, not the clock).
+    Date rules compare with ``today`` and ``in_force`` when given (a document passes its own date, not the clock);
+    ``facts``: the answers' facts in ``lang`` when the caller has them already.
     """
     checks = load_checks()
     context = {"today": today, "in_force": in_force}
@@ -95,13 +99,16 @@ def findings(schema: Schema, answers: dict, lang: str = "nl", today: date | None
         for rule in checks.rules
         if all(_holds(schema, answers, condition, context) for condition in rule.when)
     ]
-    return result + text_findings(schema, answers, lang)
+    return result + text_findings(schema, answers, lang, facts)
 
 
-def text_findings(schema: Schema, answers: dict, lang: str = "nl") -> list[Finding]:
-    """Warnings on the drafter's own free text: Netherlands terms and roles the organisation does not have."""
+def text_findings(schema: Schema, answers: dict, lang: str = "nl", facts: Facts | None = None) -> list[Finding]:
+    """Warnings on the drafter's own free text: Netherlands terms and roles the organisation does not have.
+
+    ``facts``: the answers' facts in ``lang`` (derived here when not given; only the roles in them count).
+    """
     checks = load_checks()
-    absent = absent_roles(derive_facts(answers, lang, schema))
+    absent = absent_roles(facts or derive_facts(answers, lang, schema))
     result = []
     for ref, typed in _free_texts(schema, answers, lang):
         result += term_findings(typed, ref, lang, checks)
@@ -135,17 +142,24 @@ def _role_absent(role: dict, facts: Facts) -> bool:
 def term_findings(typed: str, ref: str, lang: str = "nl", checks: Checks | None = None) -> list[Finding]:
     """The Netherlands terms in ``typed``, each with its Belgian suggestion (one warning per place in the text)."""
     checks = checks or load_checks()
+    return [
+        Finding("term", ref, text(checks.term_message, lang).format(term=words, suggestion=text(term.suggestion, lang)))
+        for term, words in checks.found.get(typed, lambda: _terms_in(typed, checks.terms))
+    ]
+
+
+def _terms_in(typed: str, terms: tuple[Term, ...]) -> tuple[tuple[Term, str], ...]:
+    """(term, the words found) for each place in ``typed`` with a term to avoid; a place two terms match is the first's."""
     found, taken = [], []
-    for term in checks.terms:
+    for term in terms:
         if not term.answers:
             continue
         for match in term.pattern.finditer(typed):
             if any(start < match.end() and match.start() < end for start, end in taken):
                 continue
             taken.append(match.span())
-            message = text(checks.term_message, lang).format(term=match.group(), suggestion=text(term.suggestion, lang))
-            found.append(Finding("term", ref, message))
-    return found
+            found.append((term, match.group()))
+    return tuple(found)
 
 
 def field_findings(schema: Schema, answers: dict, element_key: str, lang: str = "nl") -> dict[str, list[str]]:
@@ -185,9 +199,15 @@ def _free_texts(schema: Schema, answers: dict, lang: str):
 
 def _is_default(schema: Schema, ref: str, typed: str, lang: str) -> bool:
     """True when ``typed`` is (part of) the question's default wording, which the document tailors itself."""
-    default = schema.question(ref).default_value(lang)
+    question = schema.question(ref)
+    wording, cells = question.derive(("default_texts", lang), lambda: _default_texts(question.default_value(lang)))
+    return " ".join(typed.split()) == wording if wording is not None else typed in cells
+
+
+def _default_texts(default: Any) -> tuple[str | None, tuple]:
+    """(the default wording folded, ()) for a text default; (None, every cell of the default rows) otherwise."""
     if isinstance(default, str):
-        return " ".join(typed.split()) == " ".join(default.split())
+        return " ".join(default.split()), ()
     if isinstance(default, list):
-        return any(typed in row.values() for row in default if isinstance(row, dict))
-    return False
+        return None, tuple(cell for row in default if isinstance(row, dict) for cell in row.values())
+    return None, ()

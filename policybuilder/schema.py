@@ -10,7 +10,9 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +86,19 @@ class Question:
         """The most characters a text answer may have (the wizard, answers files and templates alike)."""
         return self.max_length or DEFAULT_MAX_LENGTH[self.type]
 
+    def derive(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """``make()``: a value derived from this question alone (a default-wording table), made once per question
+        under ``key``, since a loaded question never changes."""
+        try:
+            return self._derived[key]
+        except KeyError:
+            made = self._derived[key] = make()
+            return made
+
+    @cached_property
+    def _derived(self) -> dict:
+        return {}
+
     def option_label(self, value: str, lang: str = "nl") -> str:
         """The label of the option ``value``, or the value itself if unknown."""
         for option in self.options:
@@ -125,10 +140,15 @@ class Element:
 
     def question(self, question_id: str) -> Question:
         """The question ``question_id``; KeyError if this element has none."""
-        for question in self.questions:
-            if question.id == question_id:
-                return question
-        raise KeyError(f"{self.key}.{question_id}")
+        try:
+            return self._questions[question_id]
+        except KeyError:
+            raise KeyError(f"{self.key}.{question_id}") from None
+
+    @cached_property
+    def _questions(self) -> dict[str, Question]:
+        """Question id -> question (the first one of a duplicated id, which the schema check refuses anyway)."""
+        return {question.id: question for question in reversed(self.questions)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,15 +159,17 @@ class Schema:
 
     def element(self, key: str) -> Element:
         """The element ``key``; KeyError if there is none."""
-        for element in self.elements:
-            if element.key == key:
-                return element
-        raise KeyError(key)
+        return self._elements[key]
 
     def question(self, ref: str) -> Question:
         """The question named ``element.question``; KeyError if there is none."""
         element_key, _, question_id = ref.partition(".")
-        return self.element(element_key).question(question_id)
+        return self._elements[element_key].question(question_id)
+
+    @cached_property
+    def _elements(self) -> dict[str, Element]:
+        """Element key -> element (looked up thousands of times a build)."""
+        return {element.key: element for element in reversed(self.elements)}
 
     @property
     def keys(self) -> tuple[str, ...]:

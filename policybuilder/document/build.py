@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from datetime import date
 from typing import Any
 
 from .. import compliance
 from ..answers import BLANK_KEY, answer_text, answers_language, applies, format_date, is_empty, localised
-from ..schema import FACTS, PLACEHOLDER, Clause, Question, Schema, text, unknown_fact
+from ..schema import FACTS, PLACEHOLDER, Clause, Question, Schema, text
 from .errors import TemplateError
 from .facts import FACT_NAMES, FROM_ANSWERS, ITEM, MARKED, TAILORED, Facts, derive_facts
 from .model import (
@@ -33,7 +34,8 @@ from .texts import Block, DocumentTexts, Part, load_texts
 WHOLE = re.compile(r"\s*(\*{0,2})\{[a-z][a-z_]*\.[a-z][a-z0-9_]*\}\1\s*")  # wording that is one placeholder alone
 EMPHASIS = re.compile(r"\*\*(?P<bold>.+?)\*\*|\*(?P<italic>[^*\s][^*]*?)\*")
 SENTENCE_END = re.compile(r"(^|[.!?:]\s*\n|[.!?])\s*$")
-KEEP_CASE = frozenset({"profile.name"})  # names are printed as typed, also at the start of a sentence
+KEEP_CASE = frozenset({"profile.name"})
+FACTS_KNOWN = frozenset(FACT_NAMES)  # names are printed as typed, also at the start of a sentence
 # Which question a fact comes from, so that "left blank" on that question also blanks the fact.
 FACT_SOURCES = {**FROM_ANSWERS, **TAILORED, "consultation_body": "profile.has_cpbw",
                 **dict.fromkeys(("level_first", "level_second", "level_high", "level_top"), "procedure.severity_levels")}
@@ -130,7 +132,8 @@ class _Builder:
         )
         rows = tuple(row for row in rows if row[1])  # an answer left blank on purpose: no empty row
         if meta.is_draft:
-            warnings = compliance.findings(self.schema, self.answers, self.lang, today=meta.date, in_force=meta.in_force_date)
+            warnings = compliance.findings(self.schema, self.answers, self.lang, today=meta.date, in_force=meta.in_force_date,
+                                           facts=self.facts)
             rows += tuple((labels["attention"], (Run(warning.message),)) for warning in warnings)
         if meta.self_approved:
             rows += ((labels["approved_by"], (Run(labels["self_approved"]),)),)
@@ -321,47 +324,39 @@ class _Builder:
         ``whole``: where the wording is one placeholder alone, an answer typed in the other language only comes
         back as typed (a run tagged with its language) for the caller to present; elsewhere it never enters a sentence.
         """
-        source = text(wording, self.lang)
-        self.whole = whole and WHOLE.fullmatch(source) is not None
+        alone, pieces = _parsed(text(wording, self.lang))
+        self.whole = whole and alone
         runs: list[Run] = []
-        position = 0
-        for match in EMPHASIS.finditer(source):
-            runs += self.placeholders(source[position : match.start()], runs)
-            if match["bold"] is not None:
-                runs += self.placeholders(match["bold"], runs, bold=True)
-            else:
-                runs += self.placeholders(match["italic"], runs, italic=True)
-            position = match.end()
-        runs += self.placeholders(source[position:], runs)
+        for bold, italic, parts in pieces:
+            runs += self.placeholders(parts, runs, bold, italic)
         self.whole = False
         return tuple(run for run in runs if run.text)
 
-    def placeholders(self, source: str, before: list[Run], bold: bool = False, italic: bool = False) -> list[Run]:
-        """``source`` with its placeholders filled; an answer that starts a sentence gets a capital."""
+    def placeholders(self, parts: tuple[str, ...], before: list[Run], bold: bool = False, italic: bool = False) -> list[Run]:
+        """A piece of wording (see _parsed) with its placeholders filled; an answer that starts a sentence gets a capital."""
         runs: list[Run] = []
-        position = 0
-        for match in PLACEHOLDER.finditer(source):
-            if match.start() > position:
-                runs.append(Run(source[position : match.start()], bold, italic))
-            filled = self.placeholder(ref_of(match))
-            if filled and ref_of(match) not in KEEP_CASE and SENTENCE_END.search(plain((*before, *runs))):
+        for index in range(1, len(parts), 2):
+            if parts[index - 1]:
+                runs.append(Run(parts[index - 1], bold, italic))
+            ref = parts[index]
+            filled = self.placeholder(ref)
+            if filled and ref not in KEEP_CASE and SENTENCE_END.search(plain((*before, *runs))):
                 filled = (dataclasses.replace(filled[0], text=_capitalise(filled[0].text)), *filled[1:])
             if filled and self.lang == "fr":
                 if runs:
                     runs[-1], filled = _contract_fr(runs[-1], filled)
                 else:
                     filled = _items_fr("", filled)
-            runs += [dataclasses.replace(r, bold=bold or r.bold, italic=italic or r.italic) for r in filled]
-            position = match.end()
-        if position < len(source):
-            runs.append(Run(source[position:], bold, italic))
+            runs += [dataclasses.replace(r, bold=bold or r.bold, italic=italic or r.italic) for r in filled] if bold or italic else filled
+        if parts[-1]:
+            runs.append(Run(parts[-1], bold, italic))
         return runs
 
     def placeholder(self, ref: str) -> Inline:
         """The runs for ``{element.question}`` or ``{facts.name}``."""
         if ref.startswith(f"{FACTS}."):
             name = ref.partition(".")[2]
-            if unknown_fact(ref) or name not in FACT_NAMES:
+            if name not in FACTS_KNOWN:
                 raise TemplateError(f"placeholder {{{ref}}}: there is no fact {name}")
             if name in self.facts.missing:
                 return self.blank(self.facts.missing[name], FACT_SOURCES.get(name, ref))
@@ -453,6 +448,7 @@ def _items_fr(preposition: str, filled: Inline) -> Inline:
 
 FR_SPACE = "\u00a0"  # no-break space, as in the French interface catalogue
 FR_PUNCTUATION = re.compile(r"(?:(?<=\S)|^) (?=[:;?!»])|(?<=«) ")  # before : ; ? ! » (a run may start there), after «
+FR_MARKS = re.compile("[:;?!»«]")  # a text without any of these has no space to replace (most texts: a quick test)
 
 
 def typeset(document: Document) -> Document:
@@ -462,15 +458,38 @@ def typeset(document: Document) -> Document:
 
 
 def _typeset(node: Any) -> Any:
+    """``node`` with every string in it typeset; a node that does not change is returned itself."""
     if isinstance(node, str):
-        return FR_PUNCTUATION.sub(FR_SPACE, node)
+        return _typeset_text(node)
+    if isinstance(node, Run):  # the most frequent node: only its text can change
+        if node.lang:
+            return node
+        typeset_text = _typeset_text(node.text)
+        return node if typeset_text == node.text else dataclasses.replace(node, text=typeset_text)
     if isinstance(node, (tuple, list)):
-        return type(node)(_typeset(item) for item in node)
+        items = [_typeset(item) for item in node]
+        return node if all(new is old for new, old in zip(items, node)) else type(node)(items)
     if isinstance(node, dict):
         return {key: _typeset(item) for key, item in node.items()}
-    if isinstance(node, DocumentMeta) or (isinstance(node, Run) and node.lang) or not dataclasses.is_dataclass(node):
+    if isinstance(node, DocumentMeta) or not dataclasses.is_dataclass(node):
         return node
-    return dataclasses.replace(node, **{f.name: _typeset(getattr(node, f.name)) for f in dataclasses.fields(node) if f.init})
+    changed = {}
+    for name in _init_fields(type(node)):
+        old = getattr(node, name)
+        new = _typeset(old)
+        if new is not old:
+            changed[name] = new
+    return dataclasses.replace(node, **changed) if changed else node
+
+
+def _typeset_text(text: str) -> str:
+    return FR_PUNCTUATION.sub(FR_SPACE, text) if FR_MARKS.search(text) else text
+
+
+@functools.cache
+def _init_fields(kind: type) -> tuple[str, ...]:
+    """The names of the fields a dataclass's __init__ takes."""
+    return tuple(f.name for f in dataclasses.fields(kind) if f.init)
 
 
 def _quoted(runs: Inline) -> str | None:
@@ -478,8 +497,28 @@ def _quoted(runs: Inline) -> str | None:
     return runs[0].text if len(runs) == 1 and runs[0].lang else None
 
 
-def ref_of(match: re.Match) -> str:
-    return f"{match[1]}.{match[2]}"
+@functools.lru_cache(maxsize=4096)
+def _parsed(source: str) -> tuple[bool, tuple[tuple[bool, bool, tuple[str, ...]], ...]]:
+    """Wording cut once into pieces of one emphasis: (whether it is one placeholder alone, ((bold, italic, parts), ...)).
+
+    A piece's parts alternate literal text and a placeholder's reference ("element.question"), text first and last.
+    """
+    pieces, position = [], 0
+    for match in EMPHASIS.finditer(source):
+        pieces.append((False, False, source[position : match.start()]))
+        pieces.append((True, False, match["bold"]) if match["bold"] is not None else (False, True, match["italic"]))
+        position = match.end()
+    pieces.append((False, False, source[position:]))
+    return WHOLE.fullmatch(source) is not None, tuple((bold, italic, _parts(piece)) for bold, italic, piece in pieces if piece)
+
+
+def _parts(piece: str) -> tuple[str, ...]:
+    """``piece`` as literal text and placeholder references in turn, text first and last (possibly empty)."""
+    cut = PLACEHOLDER.split(piece)  # text, element, question, text, element, question, text ...
+    parts = [cut[0]]
+    for index in range(1, len(cut), 3):
+        parts += [f"{cut[index]}.{cut[index + 1]}", cut[index + 2]]
+    return tuple(parts)
 
 
 def _capitalise(value: str) -> str:

@@ -1,0 +1,86 @@
+"""Measure the saved step preview and build_document in-process, on cache misses (a new revision each time).
+
+`.venv/bin/python bench/profile_preview.py [--answers examples/full.json] [--rounds 10] [--step learning] [--profile]`:
+prints the mean CPU time of build_document (Dutch and French) and of ``saved_step_preview`` per step (each call
+after a save that changes the answers, as a drafter's round does), their mean over the steps, and the load average.
+Targets (issue 13): build_document < 8 ms, the preview < 8 ms averaged over the nine steps.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.seed import drafter_app  # noqa: E402
+from policybuilder.document import build_document  # noqa: E402
+from policybuilder.documents.files import protocol_meta  # noqa: E402
+from policybuilder.extensions import db  # noqa: E402
+from policybuilder.models import Protocol  # noqa: E402
+from policybuilder.schema_store import get_schema  # noqa: E402
+from policybuilder.wizard.preview import saved_step_preview  # noqa: E402
+
+
+def cpu_ms(action, rounds: int) -> float:
+    """Mean CPU milliseconds of ``action()`` over ``rounds`` calls (after one call to warm up)."""
+    action()
+    began = time.process_time()
+    for _ in range(rounds):
+        action()
+    return 1000 * (time.process_time() - began) / rounds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--answers", default=str(ROOT / "examples/full.json"))
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--step", help="only this step (default: all nine)")
+    parser.add_argument("--lang", default="nl", help="the preview's document language")
+    parser.add_argument("--profile", action="store_true", help="print cProfile's top functions of the previews")
+    args = parser.parse_args()
+    answers = json.loads(Path(args.answers).read_text(encoding="utf-8"))
+    app, _user, protocol_id = drafter_app(Path(tempfile.mkdtemp(prefix="policybuilder-preview-")), answers, RENDER_AHEAD=False)
+    with app.app_context():
+        schema = get_schema()
+        protocol = db.session.get(Protocol, protocol_id)
+        meta = protocol_meta(protocol)
+        for lang in ("nl", "fr"):
+            print(f"build_document {lang}: {cpu_ms(lambda: build_document(schema, answers, meta, lang), 4 * args.rounds):.1f} ms CPU")
+
+        profiler = cProfile.Profile() if args.profile else None
+
+        def saved(round_number: int, step: str) -> float:
+            """Save answers unlike every earlier round's (a new revision), then make the step's preview: its CPU seconds."""
+            learning = {**answers.get("learning", {}), "training": f"Vorming, ronde {round_number} van stap {step}."}
+            protocol.answers = {**answers, "learning": learning}
+            protocol.revision += 1
+            db.session.commit()
+            began = time.process_time()
+            if profiler and round_number >= 0:
+                profiler.enable()
+            saved_step_preview(protocol, schema.element(step), args.lang)
+            if profiler:
+                profiler.disable()
+            return time.process_time() - began
+
+        results = {}
+        for step in (args.step,) if args.step else schema.keys:
+            saved(-1, step)  # warm
+            results[step] = 1000 * sum(saved(number, step) for number in range(args.rounds)) / args.rounds
+            print(f"preview {step}: {results[step]:.1f} ms CPU")
+        print(f"mean preview over {len(results)} steps: {sum(results.values()) / len(results):.1f} ms CPU")
+        if profiler:
+            pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", 35)))
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
