@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 from flask_login import UserMixin
 from sqlalchemy import JSON, DateTime, ForeignKey, LargeBinary, String, Text, UniqueConstraint, event, inspect, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .canonical import content_hash
@@ -107,10 +108,16 @@ class StaleRevision(Exception):
 def update_at_revision(row, based_on: int, **values) -> None:
     """Stage ``values`` and the next revision on ``row`` if its revision is still ``based_on``; else StaleRevision.
 
-    One conditional UPDATE, so two people (or two workers) cannot both pass the check.
+    One conditional UPDATE, so two people (or two workers) cannot both pass the check. ``row`` then holds what was
+    written without reading it back; a relationship that follows a written key is read again when next used.
     """
-    _update_at(row, based_on, revision=based_on + 1, **values)
-    db.session.refresh(row)
+    values = {"revision": based_on + 1, **values}
+    _update_at(row, based_on, **values)
+    for key, value in values.items():
+        set_committed_value(row, key, value)
+    followed = [rel.key for rel in inspect(type(row)).relationships if any(column.key in values for column in rel.local_columns)]
+    if followed:
+        db.session.expire(row, followed)
 
 
 def lock_at_revision(row, based_on: int) -> None:

@@ -87,7 +87,8 @@ def too_many_rows(limit: int, count: int | None = None) -> str:
 class StepForm(FlaskForm):
     """Base of every step form: the revision the drafter started from."""
 
-    revision = HiddenField()
+    # Never shown; a label of its own spares WTForms loading its message catalogue to make one on every request.
+    revision = HiddenField(label="")
 
 
 class LineField(StringField):

@@ -61,12 +61,13 @@ from .progress import missing_answers, missing_label, neighbour, step_states
 from .templating import enforce_fixed, merge_choices, newer_version, published_templates, step_template
 from .translations import translations as translation_list
 from .translations import with_translations
-from .widgets import control, describedby, help_and_errors
+from .widgets import control, describedby, group_row, help_and_errors
 
 bp = Blueprint("wizard", __name__)
 bp.add_app_template_global(control, "field_control")
 bp.add_app_template_global(describedby, "field_describedby")
 bp.add_app_template_global(help_and_errors, "field_help_and_errors")
+bp.add_app_template_global(group_row)
 
 
 def current_lang() -> str:
@@ -88,14 +89,18 @@ def wizard_helpers():
     }
 
 
+def per_revision(name: str, protocol: Protocol, make, *key):
+    """``make()`` for the draft as it is (and ``key``): worked out once per draft revision (every save makes a new
+    one), kept per app under ``name``."""
+    kept = current_app.extensions.setdefault(f"policybuilder.{name}", Recent(256))
+    return kept.get((get_schema(), protocol.id, protocol.revision, *key), make)
+
+
 @bp.app_template_global()
 def translation_count(protocol: Protocol) -> int:
-    """How many typed answers of the draft can be translated (the translations page is offered when there is one);
-    worked out once per draft revision (every save makes a new one), kept per app."""
-    schema = get_schema()
-    counts = current_app.extensions.setdefault("policybuilder.translation_counts", Recent(256))
-    return counts.get((schema, protocol.id, protocol.revision),
-                      lambda: len(typed_texts(schema, protocol.answers, document_languages(protocol.answers)[1])))
+    """How many typed answers of the draft can be translated (the translations page is offered when there is one)."""
+    return per_revision("translation_counts", protocol,
+                        lambda: len(typed_texts(get_schema(), protocol.answers, document_languages(protocol.answers)[1])))
 
 
 def display(question, answer, lang: str) -> str:
@@ -347,7 +352,7 @@ def _page(protocol: Protocol, element, form: StepForm, conflict: bool = False, c
         "element": element,
         "form": form,
         "overlay": step_template(protocol, element, schema),
-        "states": step_states(schema, protocol),
+        "states": _step_states(schema, protocol),
         "schema": schema,
         "element_number": schema.keys.index(element.key) + 1,
         "previous": neighbour(schema, element.key, -1),
@@ -356,14 +361,26 @@ def _page(protocol: Protocol, element, form: StepForm, conflict: bool = False, c
         "error_links": error_links(form, element, current_lang()),
         "checked": checked,
         "undo": _undo_of(protocol, element.key),
-        "warnings": _step_warnings(protocol.answers, element.key),
+        "warnings": _step_warnings(protocol, element.key),
     }
 
 
-def _step_warnings(answers: dict, key: str) -> dict[str, list[str]]:
+def _step_states(schema, protocol: Protocol) -> list:
+    """Where every step stands, for the navigation above the form."""
+    return per_revision("step_states", protocol, lambda: step_states(schema, protocol))
+
+
+def _step_warnings(protocol: Protocol, key: str) -> dict[str, list[str]]:
     """Question id -> the compliance warnings to show beside that question of step ``key``."""
+    lang = current_lang()
+    return per_revision("step_warnings", protocol, lambda: _warnings_by_question(protocol.answers, key, lang),
+                        key, lang, date.today())
+
+
+def _warnings_by_question(answers: dict, key: str, lang: str) -> dict[str, list[str]]:
+    """The warnings about ``answers`` in step ``key``, by question id."""
     warnings: dict[str, list[str]] = {}
-    for finding in page_warnings(answers, current_lang()):
+    for finding in page_warnings(answers, lang):
         step, _dot, question_id = finding.field.partition(".")
         if step == key:
             warnings.setdefault(question_id, []).append(finding.message)

@@ -6,6 +6,7 @@ CPU on them. ``control`` writes the same markup in one pass. Widgets it does not
 """
 from __future__ import annotations
 
+from flask import g
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget, NumberInput, RadioInput, TextArea, TextInput
@@ -17,12 +18,14 @@ INPUTS = (TextInput, NumberInput, DateInput)
 EXTRA = {"DateField": {"type": "date"}, "IntegerField": {"type": "number", "inputmode": "numeric"}}
 # A one-line answer longer than this is shown in a two-row text area, so that no text is hidden.
 WRAP_AFTER = 30
+# A field of a group row with a longer answer than this takes the row's whole width.
+WIDE_AFTER = 24
 
 
 def control(field, required: bool = False, locked: bool = False) -> Markup:
     """The field's label (a legend for choices), help text, errors and input, tied together for assistive technology."""
     described = describedby(field)
-    mark = f' <span class="req">{escape(_("(verplicht)"))}</span>' if required else ""
+    mark = _required_mark() if required else ""
     title = f"{escape(field.label.text)}{mark}"
     if field.type in CHOICE_FIELDS:
         aria = f' aria-describedby="{described}"' if described else ""
@@ -31,6 +34,39 @@ def control(field, required: bool = False, locked: bool = False) -> Markup:
     attrs = {"aria-describedby": described or False, "aria-invalid": "true" if field.errors else False,
              "aria-required": "true" if required else False, "disabled": locked}
     return Markup(f'<label for="{escape(field.id)}">{title}</label>\n{help_and_errors(field)}{_input(field, attrs)}')
+
+
+def group_row(row, question, number: int, locked: bool = False) -> Markup:
+    """Row ``number`` (from 1) of a group: its fields side by side, a wide one (a text area, a long answer) on its
+    own line, and the button that removes the row unless the group is locked."""
+    words = _words()
+    fields = []
+    for sub_question in question.fields:
+        sub = row.form[sub_question.id]
+        wide = sub_question.type == "textarea" or len(str(sub.data or "")) > WIDE_AFTER
+        classes = f'field{" has-error" if sub.errors else ""}{" wide" if wide else ""}'
+        fields.append(f'<div class="{classes}">{control(sub, sub_question.required, locked)}</div>\n')
+    remove = "" if locked else (f'<button type="submit" class="secondary small" name="nav" value="remove:{escape(question.id)}:'
+                                f'{number - 1}">{escape(words["remove"] % {"number": number})}</button>\n')
+    return Markup(f'<fieldset class="row">\n<legend>{escape(words["row"] % {"number": number})}</legend>\n'
+                  f'{"".join(fields)}{remove}</fieldset>')
+
+
+def _required_mark() -> str:
+    """The " (verplicht)" after a label."""
+    return _words()["required"]
+
+
+def _words() -> dict[str, str]:
+    """The words every field or row repeats, translated once per request."""
+    if "field_words" not in g:
+        g.field_words = {
+            "required": f' <span class="req">{escape(_("(verplicht)"))}</span>',
+            # Formatted per row below: gettext without arguments leaves the placeholder in the translation.
+            "row": _("Rij %(number)s"),
+            "remove": _("Rij %(number)s verwijderen"),
+        }
+    return g.field_words
 
 
 def describedby(field) -> Markup:
