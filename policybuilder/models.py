@@ -138,8 +138,10 @@ def lock(row) -> None:
 
 
 def _update_at(row, based_on: int, **values) -> None:
+    """The conditional UPDATE; the callers bring ``row`` up to date themselves (no ORM synchronisation: it costs more)."""
     model = type(row)
-    result = db.session.execute(update(model).where(model.id == row.id, model.revision == based_on).values(**values))
+    statement = update(model).where(model.id == row.id, model.revision == based_on).values(**values)
+    result = db.session.execute(statement.execution_options(synchronize_session=False))
     if result.rowcount != 1:
         db.session.rollback()
         raise StaleRevision(row.id)

@@ -339,9 +339,20 @@ def _save(protocol: Protocol, element, form: StepForm, action: str) -> tuple[int
         form.revision.data, form.revision.raw_data = protocol.revision, None
         return 409, ""
     audit.record("protocol.save", protocol.organisation_id, protocol, step=element.key, revision=protocol.revision)
-    db.session.commit()
+    _commit_as_written()
     render_ahead_of(protocol, delay=current_app.config["RENDER_AHEAD_DELAY"])
     return 200, ""
+
+
+def _commit_as_written() -> None:
+    """Commit without reading the rows back afterwards: the draft holds what the save wrote, and nobody could change
+    it in between (the revision check's UPDATE held it until the commit)."""
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def _page(protocol: Protocol, element, form: StepForm, conflict: bool = False, checked=None) -> dict:
