@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from wtforms import SelectChoice
 
 from .. import audit
@@ -373,7 +374,36 @@ def _page(protocol: Protocol, element, form: StepForm, conflict: bool = False, c
         "checked": checked,
         "undo": _undo_of(protocol, element.key),
         "warnings": _step_warnings(protocol, element.key),
+        "words": _step_words(),
     }
+
+
+def _step_words() -> dict[str, Markup]:
+    """The fixed words of every step page (buttons, the autosave messages, the side panel) in the interface language,
+    translated once per process and language: some twenty gettext calls a page otherwise."""
+    kept = current_app.extensions.setdefault("policybuilder.step_words", {})
+    locale = str(get_locale())
+    if locale not in kept:
+        kept[locale] = {name: Markup(words) for name, words in {
+            "save": _("Opslaan"),
+            "save_mine": _("Mijn versie bewaren"),
+            "previous": _("Vorige"),
+            "next": _("Volgende"),
+            "to_review": _("Naar het overzicht"),
+            "saving": _("Bezig met bewaren…"),
+            "saved_at": _("Bewaard om %(time)s", time="{time}"),
+            "not_saved": _("Niet bewaard"),
+            "retry": _("Opnieuw proberen"),
+            "invalid": _("Niet bewaard: controleer de gemarkeerde velden."),
+            "unsaved": _("Je wijzigingen zijn nog niet bewaard."),
+            "guidance": _("Hulp bij deze stap"),
+            "preview": _("Voorbeeld: dit deel van het protocol"),
+            "preview_stale": _("Het voorbeeld toont de laatst geldige tekst: verbeter eerst de gemarkeerde velden."),
+            "preview_note": _("Zo komt deze stap in het document. Het voorbeeld volgt wat je typt."),
+            "preview_label": _("Voorbeeld van dit deel van het protocol"),
+            "whole_preview": _("Bekijk het voorbeeld van het hele protocol"),
+        }.items()}
+    return kept[locale]
 
 
 def _step_states(schema, protocol: Protocol) -> list:
