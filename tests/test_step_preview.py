@@ -32,3 +32,15 @@ def test_typed_text_shows_at_once_in_the_sections_chosen_for_the_step(client, ma
     for typed in ("Eerste versie van de vorming.", "Tweede versie van de vorming."):
         html = client.post(f"{url}/preview", data=MultiDict([*fields, ("training", typed)])).get_data(as_text=True)
         assert typed in html and 'id="ch-learning"' in html and 'id="ch-contacts"' not in html
+
+
+def test_a_steps_preview_follows_a_save_on_another_step_that_changes_its_wording(client, make_protocol):
+    protocol_id = make_protocol()
+    preview = f"/protocols/{protocol_id}/steps/monitoring/preview"
+    assert "De directie keurt het protocol" in client.get(preview).get_data(as_text=True)
+    profile = f"/protocols/{protocol_id}/steps/profile"
+    fields = [(k, v) for k, v in read_form(client.get(profile).get_data(as_text=True)) if k != "management"]
+    saved = client.post(profile, data=MultiDict([*fields, ("management", "de raad van bestuur"), ("nav", "stay")]))
+    assert saved.status_code == 302
+    html = client.get(preview).get_data(as_text=True)  # the monitoring chapter is built again, the others come from before
+    assert "De raad van bestuur keurt het protocol" in html and "De directie keurt" not in html

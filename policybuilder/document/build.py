@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import operator
 import re
 from datetime import date
+from collections.abc import Callable
 from typing import Any
 
 from .. import compliance
 from ..answers import BLANK_KEY, answer_text, answers_language, applies, format_date, is_empty, localised
-from ..schema import FACTS, PLACEHOLDER, Clause, Question, Schema, text
+from ..schema import FACTS, PLACEHOLDER, Clause, Element, Question, Schema, text
 from .errors import TemplateError
 from .facts import FACT_NAMES, FROM_ANSWERS, ITEM, MARKED, TAILORED, Facts, derive_facts
 from .model import (
@@ -48,6 +50,143 @@ def build_document(
     return typeset(_Builder(schema, answers, lang, template or load_texts(), meta).document(meta))
 
 
+def build_with_reads(
+    schema: Schema, answers: dict, meta: DocumentMeta, lang: str = "nl", template: DocumentTexts | None = None,
+    earlier: Reads | None = None,
+) -> tuple[Document, Reads]:
+    """build_document, and what each section read of the answers (see Reads).
+
+    A section that reads the same answers and facts as in ``earlier`` (the Reads of an earlier build) is taken from it.
+    """
+    reads = Reads(answers)
+    builder = _Builder(schema, reads, lang, template or load_texts(), meta, earlier)
+    doc = typeset(builder.document(meta))
+    reads.finish(builder)
+    return doc, reads
+
+
+def sections_changed_by(
+    schema: Schema, doc: Document, reads: Reads, element_key: str, meta: DocumentMeta, template: DocumentTexts | None = None,
+    skip: frozenset[str] = frozenset(),
+) -> frozenset[str]:
+    """The anchors of the sections of ``doc`` (from build_with_reads) that read differently with the answers of
+    ``element_key`` left empty, the introduction's note on placeholders aside; the sections ``skip`` are not compared.
+
+    Only the sections that read those answers, or facts that change with them, are built again to compare.
+    """
+    texts = template or load_texts()
+    blanked = {**reads.answers, element_key: {q.id: None for q in schema.element(element_key).questions}}
+    builder = _Builder(schema, blanked, doc.lang, texts, meta)
+    if builder.source != reads.source or reads.by_section is None:  # every section may change: build them all
+        again = {section.anchor: section for section in typeset(builder.document(meta)).sections}
+    else:
+        facts = {doc.lang: builder.facts}
+
+        def changed(key) -> bool:  # one thing a section read
+            if not isinstance(key, tuple):
+                return key in (element_key, ALL_KEYS)
+            _facts, lang, name = key
+            if lang not in facts:
+                facts[lang] = derive_facts(blanked, lang, schema, texts)
+            return _fact(reads.facts[lang], name) != _fact(facts[lang], name)
+
+        again = {anchor: typeset_part(make(), doc.lang) for anchor, make in builder.parts()
+                 if anchor not in skip and any(changed(key) for key in reads.by_section[anchor])}
+    note = NoteBox((Run(doc.labels.get("placeholder_note", "")),))
+    return frozenset(section.anchor for section in doc.sections if section.anchor in again and section.anchor not in skip
+                     and _without(again[section.anchor], note) != _without(section, note))
+
+
+def _fact(facts: Facts, name: str) -> tuple:
+    """What a section reads of the fact ``name``: its wording, its blank and the answers quoted in it."""
+    if name == "has_vertrouwenspersoon":
+        return (facts.has_vertrouwenspersoon,)
+    wording = facts.values.get(name)
+    return wording, facts.missing.get(name), tuple(facts.foreign.get(key) for key in MARKED.findall(wording or ""))
+
+
+def _without(section: Section, note: NoteBox) -> tuple:
+    return tuple(block for block in section.blocks if block != note)
+
+
+ALL_KEYS = object()  # Reads: every key was looked at
+ABSENT = object()  # Reads: a key the answers do not have
+
+
+class Reads(dict):
+    """The answers, noting which top-level keys (elements, translations …) each section reads and which facts it uses.
+
+    ``by_section`` maps a section's anchor to those keys (None when two sections share an anchor); a fact counts as
+    ("facts", language, name), whatever looks at all keys at once as ALL_KEYS. A section is a function of what it
+    reads and of its build's ``basis`` (schema, texts, language, meta, the answers' language, the answers left blank).
+    """
+
+    def __init__(self, answers: dict):
+        super().__init__(answers)
+        self.answers = answers
+        self.read: set = set()
+        self.by_section: dict[str, frozenset] | None = {}
+        self.built: dict[str, Section] = {}  # anchor -> the section as built (before typography and the placeholder note)
+        self.basis: tuple = ()
+        self.source = ""
+        self.facts: dict[str, Facts] = {}
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        self.read.add(key)
+        return super().__contains__(key)
+
+    def _all(method):  # noqa: N805 - wraps the dict methods that look at every key
+        def looks_at_all(self, *args):
+            self.read.add(ALL_KEYS)
+            return method(self, *args)
+        return looks_at_all
+
+    __iter__, __len__, __eq__, __ne__, __or__, __ror__, __reversed__ = map(_all, (
+        dict.__iter__, dict.__len__, dict.__eq__, dict.__ne__, dict.__or__, dict.__ror__, dict.__reversed__))
+    keys, values, items, copy = map(_all, (dict.keys, dict.values, dict.items, dict.copy))
+    del _all
+
+    def section_started(self) -> None:
+        self.read = set()
+
+    def section_done(self, section: Section) -> None:
+        self.by_section[section.anchor] = frozenset(self.read)
+        self.built[section.anchor] = section
+
+    def reuse(self, earlier: Reads, anchor: str) -> Section:
+        """The section ``anchor`` as built for ``earlier``, with what it read."""
+        self.by_section[anchor] = earlier.by_section[anchor]
+        self.built[anchor] = earlier.built[anchor]
+        return earlier.built[anchor]
+
+    def reads_the_same(self, anchor: str, answers: dict, facts: Callable[[str], Facts]) -> bool:
+        """Whether the section ``anchor`` would read the same from ``answers`` and ``facts(lang)`` as it did here."""
+        keys = self.by_section.get(anchor) if self.by_section is not None else None
+        if keys is None or ALL_KEYS in keys:
+            return False
+        return all(
+            _fact(self.facts[key[1]], key[2]) == _fact(facts(key[1]), key[2]) if isinstance(key, tuple)
+            else self.answers.get(key, ABSENT) == answers.get(key, ABSENT)
+            for key in keys
+        )
+
+    def finish(self, builder: _Builder) -> None:
+        """The whole document is built by ``builder``: keep what its sections depend on besides the answers."""
+        anchors = [anchor for anchor, _make in builder.parts()]
+        if len(set(anchors)) != len(anchors):
+            self.by_section = None
+        self.basis, self.source = builder.basis(), builder.source
+        self.facts = {each.lang: each.facts for each in (builder, builder.dutch_builder) if each is not None}
+
+
 def open_placeholders(schema: Schema, answers: dict, lang: str = "nl") -> list[tuple[str, str]]:
     """The answers the draft document still shows as [placeholders]: (element.question, what is missing), in order."""
     builder = _Builder(schema, answers, lang, load_texts(), DocumentMeta(organisation="-"))
@@ -67,7 +206,8 @@ class _Builder:
     with "(only in Dutch)".
     """
 
-    def __init__(self, schema: Schema, answers: dict, lang: str, texts: DocumentTexts, meta: DocumentMeta):
+    def __init__(self, schema: Schema, answers: dict, lang: str, texts: DocumentTexts, meta: DocumentMeta,
+                 earlier: Reads | None = None):
         self.schema, self.answers, self.lang, self.texts = schema, answers, lang, texts
         self.source = answers_language(schema, answers)  # the language the answers were typed in
         self.whole = False  # the wording being filled is one placeholder alone
@@ -81,6 +221,7 @@ class _Builder:
         self.approved = not meta.is_draft
         self.meta = meta
         self.dutch_builder: _Builder | None = None
+        self.earlier = earlier if earlier is not None and earlier.basis == self.basis() else None  # see build_with_reads
 
     # -- the whole document ------------------------------------------------------------
     def document(self, meta: DocumentMeta) -> Document:
@@ -88,7 +229,7 @@ class _Builder:
             meta = dataclasses.replace(meta, organisation=plain(self.fill({"nl": "{profile.name}"}, whole=True)))
         title = meta.title or text(self.texts.title, self.lang)
         meta = dataclasses.replace(meta, title=title, version_label=self.version_label(meta))
-        sections = [self.intro(), *self.chapters(), *self.annexes()]
+        sections = [self.section(anchor, make) for anchor, make in self.parts()]
         if meta.is_draft and any(run.placeholder for section in sections for run in _runs(section.blocks)):
             intro = sections[0]
             note = NoteBox((Run(self.labels["placeholder_note"]),))
@@ -160,33 +301,47 @@ class _Builder:
         runs.append(Run(f": {note}." if note else "."))
         return tuple(run for run in runs if run.text)
 
+    def parts(self) -> list[tuple[str, Callable[[], Section]]]:
+        """Each section's anchor and the call that builds it, in document order: introduction, chapters, annexes."""
+        return [
+            ("intro", self.intro),
+            *((f"ch-{element.key}", functools.partial(self.chapter, element)) for element in self.schema.elements if element.key != "profile"),
+            *((f"annex-{part.id}", functools.partial(self.annex, number, part)) for number, part in enumerate(self.texts.annexes, start=1)),
+        ]
+
+    def section(self, anchor: str, make: Callable[[], Section]) -> Section:
+        """The section ``anchor``: taken from the earlier build when it reads the same (see build_with_reads), else made."""
+        if self.earlier is not None and self.earlier.reads_the_same(anchor, self.answers.answers, self.facts_in):
+            return self.answers.reuse(self.earlier, anchor)
+        return make()
+
+    def basis(self) -> tuple:
+        """What every section depends on besides the answers and facts it reads (see Reads)."""
+        return self.schema, self.texts, self.lang, self.meta, self.source, self.left_blank
+
+    def facts_in(self, lang: str) -> Facts:
+        """The facts in ``lang``: the document's language, or Dutch for wording quoted as Dutch."""
+        return self.facts if lang == self.lang else self.dutch().facts
+
     def intro(self) -> Section:
         profile = self.schema.element("profile")
         self.start_section()
         blocks = self.with_notes(Paragraph(self.fill(profile.intro))) if profile.intro else []
         blocks += self.clause_blocks(profile.clauses, "intro")
         blocks += self.clause_blocks(self.texts.intro.blocks, "intro-text")
-        return Section("intro", text(self.texts.intro.title, self.lang), tuple(blocks), kind="intro")
+        return self.done(Section("intro", text(self.texts.intro.title, self.lang), tuple(blocks), kind="intro"))
 
-    def chapters(self) -> list[Section]:
-        sections = []
-        for element in self.schema.elements:
-            if element.key == "profile":
-                continue
-            self.start_section()
-            blocks = self.with_notes(Paragraph(self.fill(element.intro))) if element.intro else []
-            blocks += self.clause_blocks(element.clauses, element.key)
-            sections.append(Section(f"ch-{element.key}", text(element.title, self.lang), tuple(blocks)))
-        return sections
-
-    def annexes(self) -> list[Section]:
-        return [self.annex(number, part) for number, part in enumerate(self.texts.annexes, start=1)]
+    def chapter(self, element: Element) -> Section:
+        self.start_section()
+        blocks = self.with_notes(Paragraph(self.fill(element.intro))) if element.intro else []
+        blocks += self.clause_blocks(element.clauses, element.key)
+        return self.done(Section(f"ch-{element.key}", text(element.title, self.lang), tuple(blocks)))
 
     def annex(self, number: int, part: Part) -> Section:
         title = f"{self.labels['annex']} {number}. {text(part.title, self.lang)}"
         self.start_section()
         blocks = self.clause_blocks(part.blocks, part.id)
-        return Section(f"annex-{part.id}", title, tuple(blocks), kind="annex", keep_on_one_page=part.one_page)
+        return self.done(Section(f"annex-{part.id}", title, tuple(blocks), kind="annex", keep_on_one_page=part.one_page))
 
     # -- clauses -------------------------------------------------------------------------
     def clause_blocks(self, clauses, prefix: str) -> list:
@@ -220,6 +375,19 @@ class _Builder:
     def start_section(self) -> None:
         """Note numbers start again at 1 in each section."""
         self.numbers, self.counter = {}, 0
+        if isinstance(self.answers, Reads):
+            self.answers.section_started()
+
+    def done(self, section: Section) -> Section:
+        """``section``, with what it read noted when the answers are Reads."""
+        if isinstance(self.answers, Reads):
+            self.answers.section_done(section)
+        return section
+
+    def uses_facts(self, *names: str) -> None:
+        """Note for Reads that the section being built uses these facts."""
+        if isinstance(self.answers, Reads):
+            self.answers.read.update((FACTS, self.lang, name) for name in names)
 
     def with_notes(self, block) -> list:
         """``block`` followed by the notes on the answers it shows in the other language, in number order."""
@@ -307,6 +475,7 @@ class _Builder:
         first, *rest = fields
         if any(not is_empty(row.get(f.id)) for f in rest) or is_empty(row.get(first.id)):
             return False
+        self.uses_facts("management", "has_vertrouwenspersoon")
         return any(compliance.names_role(role, str(row[first.id])) for role in compliance.absent_roles(self.facts))
 
     def cell_runs(self, field: Question, answer: Any, source: str, group_label: str, foreign: bool = False) -> Inline:
@@ -341,13 +510,13 @@ class _Builder:
             ref = parts[index]
             filled = self.placeholder(ref)
             if filled and ref not in KEEP_CASE and SENTENCE_END.search(plain((*before, *runs))):
-                filled = (dataclasses.replace(filled[0], text=_capitalise(filled[0].text)), *filled[1:])
+                filled = (_changed(filled[0], text=_capitalise(filled[0].text)), *filled[1:])
             if filled and self.lang == "fr":
                 if runs:
                     runs[-1], filled = _contract_fr(runs[-1], filled)
                 else:
                     filled = _items_fr("", filled)
-            runs += [dataclasses.replace(r, bold=bold or r.bold, italic=italic or r.italic) for r in filled] if bold or italic else filled
+            runs += [_changed(r, bold=bold or r.bold, italic=italic or r.italic) for r in filled] if bold or italic else filled
         if parts[-1]:
             runs.append(Run(parts[-1], bold, italic))
         return runs
@@ -358,6 +527,7 @@ class _Builder:
             name = ref.partition(".")[2]
             if name not in FACTS_KNOWN:
                 raise TemplateError(f"placeholder {{{ref}}}: there is no fact {name}")
+            self.uses_facts(name)
             if name in self.facts.missing:
                 return self.blank(self.facts.missing[name], FACT_SOURCES.get(name, ref))
             return self.fact_runs(self.facts.values[name])
@@ -416,8 +586,8 @@ def _contract_fr(previous: Run, filled: Inline) -> tuple[Run, Inline]:
     if not previous.text.endswith(" ") or preposition not in ("à", "de"):
         return previous, _items_fr("", filled)
     start, rest = _preposed(preposition, filled[0].text)
-    previous = dataclasses.replace(previous, text=f"{head}{space}{start}")  # " à " between two facts keeps its space
-    return previous, _items_fr(preposition, (dataclasses.replace(filled[0], text=rest), *filled[1:]))
+    previous = _changed(previous, text=f"{head}{space}{start}")  # " à " between two facts keeps its space
+    return previous, _items_fr(preposition, (_changed(filled[0], text=rest), *filled[1:]))
 
 
 def _preposed(preposition: str, phrase: str) -> tuple[str, str]:
@@ -442,7 +612,7 @@ def _items_fr(preposition: str, filled: Inline) -> Inline:
         for part in parts[1:]:
             pending = not part
             wording += "".join(_preposed(preposition, part)) if preposition and part else part
-        runs.append(dataclasses.replace(run, text=wording) if len(parts) > 1 or wording != run.text else run)
+        runs.append(_changed(run, text=wording) if len(parts) > 1 or wording != run.text else run)
     return tuple(runs)
 
 
@@ -454,32 +624,49 @@ FR_MARKS = re.compile("[:;?!»«]")  # a text without any of these has no space 
 def typeset(document: Document) -> Document:
     """French typography in one pass: a no-break space before : ; ? ! and inside « » (typed quotes in another
     language and the meta data stay as they are; URLs, e-mail addresses and times have no space to replace)."""
-    return document if document.lang != "fr" else _typeset(document)
+    return typeset_part(document, document.lang)
+
+
+def typeset_part(part: Any, lang: str) -> Any:
+    """A document or a part of one (a section) in ``lang``, typeset as ``typeset`` does."""
+    return part if lang != "fr" else _typeset(part)
 
 
 def _typeset(node: Any) -> Any:
     """``node`` with every string in it typeset; a node that does not change is returned itself."""
+    kind = type(node)
+    if kind is Run:  # the most frequent node: only its text can change
+        if node.lang or FR_MARKS.search(node.text) is None:
+            return node
+        return _changed(node, text=FR_PUNCTUATION.sub(FR_SPACE, node.text))
+    if kind is tuple or kind is list:
+        items = list(map(_typeset, node))
+        return kind(items) if any(map(operator.is_not, items, node)) else node
+    if kind in UNTYPESET:
+        return node
     if isinstance(node, str):
         return _typeset_text(node)
-    if isinstance(node, Run):  # the most frequent node: only its text can change
-        if node.lang:
-            return node
-        typeset_text = _typeset_text(node.text)
-        return node if typeset_text == node.text else dataclasses.replace(node, text=typeset_text)
     if isinstance(node, (tuple, list)):
-        items = [_typeset(item) for item in node]
-        return node if all(new is old for new, old in zip(items, node)) else type(node)(items)
+        return type(node)(map(_typeset, node))
     if isinstance(node, dict):
         return {key: _typeset(item) for key, item in node.items()}
-    if isinstance(node, DocumentMeta) or not dataclasses.is_dataclass(node):
+    if isinstance(node, DocumentMeta) or (isinstance(node, Run) and node.lang) or not dataclasses.is_dataclass(node):
         return node
     changed = {}
-    for name in _init_fields(type(node)):
+    for name in _init_fields(kind):
         old = getattr(node, name)
         new = _typeset(old)
         if new is not old:
             changed[name] = new
     return dataclasses.replace(node, **changed) if changed else node
+
+
+UNTYPESET = frozenset({int, bool, float, type(None), bytes, date, DocumentMeta})  # nothing to typeset in these
+
+
+def _changed(run: Run, **changes: Any) -> Run:
+    """``run`` with ``changes``: dataclasses.replace without its look at the fields on every call (a Run has no other state)."""
+    return Run(**{**run.__dict__, **changes})
 
 
 def _typeset_text(text: str) -> str:

@@ -7,11 +7,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from jinja2.runtime import Macro
 from markupsafe import Markup, escape
 
+from ..recent import Recent
 from .errors import StyleError
 from .layout import column_widths, keep_numbers_together
-from .model import Document, Style
+from .model import Block, Document, Style
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -61,6 +63,15 @@ ENVIRONMENT = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_blocks = Recent(4096)  # (block, heading shift) -> its HTML; most blocks read the same from one save to the next
+
+
+def _cached_block(macro: Macro, block: Block, shift: int) -> Markup:
+    """The HTML the template's ``block`` macro makes of ``block``, made once per block (by value) and heading shift."""
+    return _blocks.get((block, shift), lambda: macro(block))
+
+
+ENVIRONMENT.globals["cached_block"] = _cached_block
 ENVIRONMENT.filters.update(
     kind=lambda block: type(block).__name__, lines=_lines, data_uri=_data_uri, css_string=_css_string,
     column_widths=column_widths,

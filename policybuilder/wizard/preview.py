@@ -1,8 +1,9 @@
 """The part of the document one wizard step produces, for the live preview beside the step.
 
-Each web process keeps the documents it built lately, by content, so that a preview builds only what
-changed (while the drafter types, the step left empty stays the same), and the saved draft's preview
-per revision, so that opening a step again or reloading it costs nothing.
+Each web process keeps the documents it built lately, by content, with what each section read of the answers,
+so that a preview builds again only the sections that read the step's answers (to see which of them change
+when the step is left empty), and the saved draft's preview per revision, so that opening a step again or
+reloading it costs nothing.
 """
 from __future__ import annotations
 
@@ -10,17 +11,19 @@ import dataclasses
 
 from ..canonical import content_hash
 from ..document import Document, DocumentMeta, Style, render_html
-from ..document.model import NoteBox, Run, Section
-from ..documents.files import document_parts, protocol_meta
+from ..document.build import Reads, build_with_reads, sections_changed_by
+from ..documents.files import protocol_meta
+from ..federation.store import schema_for, style_of
 from ..models import Protocol
 from ..recent import Recent
-from ..schema import Element
+from ..schema import Element, Schema
 from ..schema_store import get_schema
 
 OWN_SECTION = {"profile": "intro"}
 
 
-_documents = Recent(64)  # (schema, answers hash, meta, template, lang) -> (Document, Style)
+_documents = Recent(64)  # (schema, answers hash, meta, template, lang) -> (Document, Reads, Schema, Style)
+_latest = Recent(64)  # (schema, protocol, template, lang) -> [the Reads of its latest build]: the next one starts from it
 _saved_previews = Recent(256)  # (schema, protocol, revision, meta, template, step, lang) -> HTML
 
 
@@ -31,17 +34,10 @@ def step_preview(protocol: Protocol, element: Element, answers: dict, lang: str 
     with the step's answers left empty.
     """
     meta = protocol_meta(protocol)
-    doc, style = _document(answers, meta, protocol, lang)
-    blanked = {**answers, element.key: {q.id: None for q in element.questions}}
-    without, _style = _document(blanked, meta, protocol, lang)
+    doc, reads, schema, style = _document(answers, meta, protocol, lang)
     own = OWN_SECTION.get(element.key, f"ch-{element.key}")
-    # Blank answers add the "not yet filled in" note to the introduction; that alone does not tie it to this step.
-    note = NoteBox((Run(doc.labels.get("placeholder_note", "")),))
-    others = {section.anchor: _without(section, note) for section in without.sections}
-    sections = tuple(
-        section for section in doc.sections
-        if section.anchor == own or others.get(section.anchor) != _without(section, note)
-    )
+    changed = sections_changed_by(schema, doc, reads, element.key, meta, skip=frozenset({own}))
+    sections = tuple(section for section in doc.sections if section.anchor == own or section.anchor in changed)
     return render_html(dataclasses.replace(doc, sections=sections), style, fragment=True)
 
 
@@ -51,10 +47,16 @@ def saved_step_preview(protocol: Protocol, element: Element, lang: str = "nl") -
     return _saved_previews.get(key, lambda: step_preview(protocol, element, protocol.answers, lang))
 
 
-def _document(answers: dict, meta: DocumentMeta, protocol: Protocol, lang: str) -> tuple[Document, Style]:
-    key = (get_schema(), content_hash(answers), meta, protocol.template_version_id, lang)
-    return _documents.get(key, lambda: document_parts(answers, meta, protocol.template_version, lang))
+def _document(answers: dict, meta: DocumentMeta, protocol: Protocol, lang: str) -> tuple[Document, Reads, Schema, Style]:
+    """The protocol for ``answers`` with what each section read, its schema (with the template's clauses) and house style."""
+    base = get_schema()
+    key = (base, content_hash(answers), meta, protocol.template_version_id, lang)
 
+    def build() -> tuple[Document, Reads, Schema, Style]:
+        template = protocol.template_version
+        schema = schema_for(template, base)
+        latest = _latest.get((base, protocol.id, protocol.template_version_id, lang), lambda: [None])
+        doc, latest[0] = build_with_reads(schema, answers, meta, lang, earlier=latest[0])
+        return doc, latest[0], schema, style_of(template, base)
 
-def _without(section: Section, note: NoteBox) -> tuple:
-    return tuple(block for block in section.blocks if block != note)
+    return _documents.get(key, build)
