@@ -25,7 +25,7 @@ WIDE_AFTER = 24
 def control(field, required: bool = False, locked: bool = False) -> Markup:
     """The field's label (a legend for choices), help text, errors and input, tied together for assistive technology."""
     described = describedby(field)
-    mark = _required_mark() if required else ""
+    mark = _words()["required"] if required else ""
     title = f"{escape(field.label.text)}{mark}"
     if field.type in CHOICE_FIELDS:
         aria = f' aria-describedby="{described}"' if described else ""
@@ -50,11 +50,6 @@ def group_row(row, question, number: int, locked: bool = False) -> Markup:
                                 f'{number - 1}">{escape(words["remove"] % {"number": number})}</button>\n')
     return Markup(f'<fieldset class="row">\n<legend>{escape(words["row"] % {"number": number})}</legend>\n'
                   f'{"".join(fields)}{remove}</fieldset>')
-
-
-def _required_mark() -> str:
-    """The " (verplicht)" after a label."""
-    return _words()["required"]
 
 
 def _words() -> dict[str, str]:
