@@ -617,7 +617,9 @@ def _items_fr(preposition: str, filled: Inline) -> Inline:
 
 
 FR_SPACE = "\u00a0"  # no-break space, as in the French interface catalogue
-FR_PUNCTUATION = re.compile(r"(?:(?<=\S)|^) (?=[:;?!»])|(?<=«) ")  # before : ; ? ! » (a run may start there), after «
+# A space before : ; ? ! » (after a non-space, or at the start of a run) or after «; written space first, so that the
+# search jumps from space to space.
+FR_PUNCTUATION = re.compile(r" (?:(?:(?<=\S )|(?<=^ ))(?=[:;?!»])|(?<=« ))")
 FR_MARKS = re.compile("[:;?!»«]")  # a text without any of these has no space to replace (most texts: a quick test)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 
+import pytest
+
 from policybuilder.document import build_document, build_staff_card
 from policybuilder.document.model import Table, plain
 
@@ -143,3 +145,16 @@ def test_the_drafters_function_typed_in_dutch_is_marked_in_the_french_control_bl
     label = doc.labels["drafted_by"]
     value = next(runs for name, runs in doc.control.rows if name == label)
     assert [run.lang for run in value if "preventieadviseur" in run.text] == ["nl"] and len(value) > 1
+
+
+@pytest.mark.parametrize("typed, typeset", [
+    (" : à la ligne", "~: à la ligne"),  # a run may start with the space (the text before it is another run)
+    ("Contact : 02 ; le soir ? oui ! « bien »", "Contact~: 02~; le soir~? oui~! «~bien~»"),
+    ("deux espaces  : rien", "deux espaces  : rien"),  # a space after a space is no thin space before punctuation
+    ("«\u00a0déjà\u00a0»", "«\u00a0déjà\u00a0»"),
+    ("a:b; c?d", "a:b; c?d"),
+])
+def test_the_no_break_space_goes_exactly_where_french_typography_wants_it(typed, typeset):
+    from policybuilder.document.build import FR_PUNCTUATION
+
+    assert FR_PUNCTUATION.sub("~", typed) == typeset
