@@ -45,6 +45,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--step", help="only this step (default: all nine)")
     parser.add_argument("--lang", default="nl", help="the preview's document language")
+    parser.add_argument("--edit", choices=("own", "learning"), default="own",
+                        help="each save changes a text of the step previewed (default) or of the learning step")
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions of the previews")
     args = parser.parse_args()
     answers = json.loads(Path(args.answers).read_text(encoding="utf-8"))
@@ -60,8 +62,11 @@ def main() -> None:
 
         def saved(round_number: int, step: str) -> float:
             """Save answers unlike every earlier round's (a new revision), then make the step's preview: its CPU seconds."""
-            learning = {**answers.get("learning", {}), "training": f"Vorming, ronde {round_number} van stap {step}."}
-            protocol.answers = {**answers, "learning": learning}
+            edited = step if args.edit == "own" else "learning"
+            texts = [q for q in schema.element(edited).questions if q.type in ("textarea", "text")]
+            question = min(texts, key=lambda q: q.type != "textarea").id  # its first textarea, else its first text
+            own = {**answers.get(edited, {}), question: f"Tekst van ronde {round_number} voor stap {step}."}
+            protocol.answers = {**answers, edited: own}
             protocol.revision += 1
             db.session.commit()
             began = time.thread_time()
