@@ -56,7 +56,8 @@ def build_with_reads(
 ) -> tuple[Document, Reads]:
     """build_document, and what each section read of the answers (see Reads).
 
-    A section that reads the same answers and facts as in ``earlier`` (the Reads of an earlier build) is taken from it.
+    A section that reads the same answers and facts as in ``earlier`` (the Reads of an earlier build) is taken from it;
+    answers are compared by value, so neither build's answers may be changed in place afterwards (saves store new dicts).
     """
     reads = Reads(answers)
     builder = _Builder(schema, reads, lang, template or load_texts(), meta, earlier)
