@@ -68,16 +68,18 @@ def build_with_reads(
 
 def sections_changed_by(
     schema: Schema, doc: Document, reads: Reads, element_key: str, meta: DocumentMeta, template: DocumentTexts | None = None,
-    skip: frozenset[str] = frozenset(),
-) -> frozenset[str]:
+    skip: frozenset[str] = frozenset(), earlier: Reads | None = None,
+) -> tuple[frozenset[str], Reads]:
     """The anchors of the sections of ``doc`` (from build_with_reads) that read differently with the answers of
     ``element_key`` left empty, the introduction's note on placeholders aside; the sections ``skip`` are not compared.
 
-    Only the sections that read those answers, or facts that change with them, are built again to compare.
+    Only the sections that read those answers, or facts that change with them, are built again with the element left
+    empty, or taken from ``earlier`` (the Reads this function gave for an earlier build) where they read the same;
+    the Reads of these builds come back for the next call.
     """
     texts = template or load_texts()
-    blanked = {**reads.answers, element_key: {q.id: None for q in schema.element(element_key).questions}}
-    builder = _Builder(schema, blanked, doc.lang, texts, meta)
+    blanked = Reads({**reads.answers, element_key: {q.id: None for q in schema.element(element_key).questions}})
+    builder = _Builder(schema, blanked, doc.lang, texts, meta, earlier)
     if builder.source != reads.source or reads.by_section is None:  # every section may change: build them all
         again = {section.anchor: section for section in typeset(builder.document(meta)).sections}
     else:
@@ -88,14 +90,15 @@ def sections_changed_by(
                 return key in (element_key, ALL_KEYS)
             _facts, lang, name = key
             if lang not in facts:
-                facts[lang] = derive_facts(blanked, lang, schema, texts)
+                facts[lang] = builder.facts_in(lang)
             return _fact(reads.facts[lang], name) != _fact(facts[lang], name)
 
-        again = {anchor: typeset_part(make(), doc.lang) for anchor, make in builder.parts()
+        again = {anchor: typeset_part(builder.section(anchor, make), doc.lang) for anchor, make in builder.parts()
                  if anchor not in skip and any(changed(key) for key in reads.by_section[anchor])}
+    blanked.finish(builder)
     note = NoteBox((Run(doc.labels.get("placeholder_note", "")),))
     return frozenset(section.anchor for section in doc.sections if section.anchor in again and section.anchor not in skip
-                     and _without(again[section.anchor], note) != _without(section, note))
+                     and _without(again[section.anchor], note) != _without(section, note)), blanked
 
 
 def _fact(facts: Facts, name: str) -> tuple:

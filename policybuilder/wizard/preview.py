@@ -23,7 +23,8 @@ OWN_SECTION = {"profile": "intro"}
 
 
 _documents = Recent(64)  # (schema, answers hash, meta, template, lang) -> (Document, Reads, Schema, Style)
-_latest = Recent(64)  # (schema, protocol, template, lang) -> [the Reads of its latest build]: the next one starts from it
+# (schema, protocol, template, lang[, step]) -> [the Reads of its latest build (with the step left empty)]: the next starts from it
+_latest = Recent(256)
 _saved_previews = Recent(256)  # (schema, protocol, revision, meta, template, step, lang) -> HTML
 
 
@@ -36,7 +37,8 @@ def step_preview(protocol: Protocol, element: Element, answers: dict, lang: str 
     meta = protocol_meta(protocol)
     doc, reads, schema, style = _document(answers, meta, protocol, lang)
     own = OWN_SECTION.get(element.key, f"ch-{element.key}")
-    changed = sections_changed_by(schema, doc, reads, element.key, meta, skip=frozenset({own}))
+    blanked = _latest.get((get_schema(), protocol.id, protocol.template_version_id, lang, element.key), lambda: [None])
+    changed, blanked[0] = sections_changed_by(schema, doc, reads, element.key, meta, skip=frozenset({own}), earlier=blanked[0])
     sections = tuple(section for section in doc.sections if section.anchor == own or section.anchor in changed)
     return render_html(dataclasses.replace(doc, sections=sections), style, fragment=True)
 
