@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ..extensions import db, limiter, login_manager
 from ..models import User
-from .users import UserError, create_user, find_user, password_token, pending_invitations, record_about_account
+from .users import UserError, create_user, find_user, password_token, pending_count, record_about_account
 
 OPEN_ENDPOINTS = {"auth.setup", "static", "health.check", "locale.switch"}
 
@@ -43,13 +43,13 @@ def _invitation_count() -> dict:
     """How many invitations wait for the logged-in user, for the link in the page header."""
     if not current_user.is_authenticated:
         return {"invitation_count": 0}
-    return {"invitation_count": len(pending_invitations(current_user))}
+    return {"invitation_count": pending_count(current_user)}
 
 
 def _setup_first():
     """While no user exists, every page leads to the setup page."""
-    if request.endpoint in OPEN_ENDPOINTS or request.endpoint is None:
-        return None
+    if request.endpoint in OPEN_ENDPOINTS or request.endpoint is None or current_user.is_authenticated:
+        return None  # someone logged in: a user exists
     if db.session.scalar(select(User.id).limit(1)) is None:
         return redirect(url_for("auth.setup"))
     return None

@@ -23,7 +23,7 @@ from .mail import mail_configured, send_invitation, send_link
 from .users import (
     InvitationDecided, PasswordError, UserError, accept_invitation, add_member, create_user, decline_invitation,
     end_sessions, find_user, may_get_link, organisation_invitations, password_matches, password_token,
-    pending_invitations, set_password as store_password, set_roles, user_for_token, withdraw_invitation,
+    pending_count, pending_invitations, set_password as store_password, set_roles, user_for_token, withdraw_invitation,
 )
 
 bp = Blueprint("auth", __name__)
@@ -39,7 +39,7 @@ def login():
         if password_matches(user, form.password.data):
             login_user(user)
             keep_choice_made_before_login(user)
-            waiting = len(pending_invitations(user))
+            waiting = pending_count(user)
             if waiting and not request.args.get("next"):
                 flash(ngettext("Er wacht een uitnodiging op je antwoord.", "Er wachten %(num)s uitnodigingen op je antwoord.", waiting))
                 return redirect(url_for("auth.invitations"))

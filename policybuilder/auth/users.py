@@ -183,6 +183,11 @@ def pending_invitations(user: User) -> list[MembershipInvitation]:
     return _pending(MembershipInvitation.user_id == user.id)
 
 
+def pending_count(user: User) -> int:
+    """How many invitations wait for ``user``'s answer (one COUNT, for the page header)."""
+    return db.session.scalar(select(func.count()).select_from(MembershipInvitation).where(*_pending_where(MembershipInvitation.user_id == user.id)))
+
+
 def organisation_invitations(organisation: Organisation) -> list[MembershipInvitation]:
     """The invitations of ``organisation`` still waiting for an answer, oldest first."""
     return _pending(MembershipInvitation.organisation_id == organisation.id)
@@ -190,10 +195,12 @@ def organisation_invitations(organisation: Organisation) -> list[MembershipInvit
 
 def _pending(condition) -> list[MembershipInvitation]:
     return db.session.scalars(
-        select(MembershipInvitation)
-        .where(condition, MembershipInvitation.status == "pending")
-        .order_by(MembershipInvitation.created_at, MembershipInvitation.id)
+        select(MembershipInvitation).where(*_pending_where(condition)).order_by(MembershipInvitation.created_at, MembershipInvitation.id)
     ).all()
+
+
+def _pending_where(condition) -> tuple:
+    return condition, MembershipInvitation.status == "pending"
 
 
 def _decide(invitation: MembershipInvitation, status: str) -> None:
