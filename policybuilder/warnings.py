@@ -20,9 +20,3 @@ def page_warnings(answers: dict, lang: str = "nl") -> list[Finding]:
     today = date.today()
     schema = get_schema()
     return _recent.get((schema, content_hash(answers), lang, today), lambda: findings(schema, answers, lang, today=today))
-
-
-def field_warnings(answers: dict, element_key: str, question_id: str, lang: str = "nl") -> list[str]:
-    """The warnings about one question, for showing beside its field."""
-    ref = f"{element_key}.{question_id}"
-    return [finding.message for finding in page_warnings(answers, lang) if finding.field == ref]

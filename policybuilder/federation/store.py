@@ -57,9 +57,15 @@ def printable_logo(logo: bytes) -> bytes:
     return cairosvg.svg2png(bytestring=logo, output_width=LOGO_WIDTH_PX)
 
 
+@lru_cache(maxsize=256)
+def _extended(canonical: bytes, schema: Schema) -> Schema:
+    return extend_schema(_parse(canonical, schema), schema)
+
+
 def schema_for(version: TemplateVersion | None, schema: Schema) -> Schema:
-    """The schema with the template's own clauses added to their elements."""
-    return schema if version is None else extend_schema(template_of(version, schema), schema)
+    """The schema with the template's own clauses added to their elements (one Schema per template content, so that
+    what is kept per schema, such as the questions' default-wording tables, is made once for it)."""
+    return schema if version is None else _extended(canonical_json(version.data), schema)
 
 
 def usage(organisation_id: int) -> list[tuple[TemplateVersion, int, int]]:
