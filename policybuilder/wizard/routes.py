@@ -183,7 +183,7 @@ def step(protocol_id: int, key: str):
         ensure_one_row(form, element.questions)
         return render_template("wizard/step.html", **_page(protocol, element, form, conflict=status == 409)), status
     _report_saved(request.form, protocol, key, action)
-    if protocol.removed_row:
+    if _undo_of(protocol, key):
         return redirect(url_for("wizard.step", protocol_id=protocol.id, key=key, _anchor="undo-row"))
     return redirect(_target(protocol, key, action))
 
@@ -333,6 +333,9 @@ def _save(protocol: Protocol, element, form: StepForm, action: str) -> tuple[int
         removed["translations"] = row_translations(others, f"{element.key}.{removed['question']}", removed["number"] - 1)
     for question_id, places in _row_places(element, form, action).items():
         others = renumbered_rows(others, f"{element.key}.{question_id}", lambda n, places=places: places[n] if n < len(places) else None)
+    if removed is None and element.key in protocol.saved_steps and {**others, element.key: step_answers} == protocol.answers:
+        # Nothing changed ("Volgende" without an edit): no new revision, no audit event, the documents stay as made.
+        return 200, ""
     try:
         protocol.save_step(element.key, step_answers, based_on=as_int(form.revision.data), removed_row=removed, others=others)
     except StaleRevision:

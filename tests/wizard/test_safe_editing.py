@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
+
+from policybuilder.extensions import db
+from policybuilder.models import AuditEvent, Protocol
 
 from ..forms import read_form
 from .test_steps import ELEMENT_ORDER, step_url, stored
@@ -187,3 +191,27 @@ def test_a_long_one_line_answer_is_shown_whole_and_stays_one_line(app, client, s
     assert re.search(r"<input[^>]*id=\"report_deadline\"[^>]*type=\"text\"", page)  # short answers stay inputs
     submit(url, {"report_standin": "de vervanger van de leidinggevende\nof de directie"})
     assert stored(app, protocol_id).answers["procedure"]["report_standin"] == "de vervanger van de leidinggevende of de directie"
+
+
+def test_saving_a_step_without_a_change_makes_no_new_revision(app, client, submit, make_protocol):
+    protocol_id = make_protocol()
+    url = f"/protocols/{protocol_id}/steps/learning"
+
+    def state():
+        with app.app_context():
+            protocol = db.session.get(Protocol, protocol_id)
+            saves = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "protocol.save"))
+            return protocol.revision, saves, protocol.answers
+
+    assert submit(url, nav="next").status_code == 302  # the first save of a step marks it saved: a change
+    revision, saves, answers = state()
+    assert (revision, saves) == (2, 1)
+    stale = form_of(client, url)
+    for nav in ("stay", "next", "prev"):  # "Volgende" without an edit, and so on
+        assert submit(url, nav=nav).status_code == 302
+    assert state() == (revision, saves, answers)
+    assert submit(url, {"training": "Elk jaar een vorming."}).status_code == 302
+    assert state()[:2] == (revision + 1, saves + 1)
+    # The form opened before that change posts the old text: a conflict, as before, not a silent success.
+    answer = client.post(url, data=MultiDict([*stale, ("nav", "stay")]))
+    assert answer.status_code == 409 and state()[2]["learning"]["training"] == "Elk jaar een vorming."
