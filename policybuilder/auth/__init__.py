@@ -6,6 +6,7 @@ from flask import Flask, current_app, redirect, request, url_for
 from flask_login import current_user
 from flask.cli import with_appcontext
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db, limiter, login_manager
 from ..models import User
@@ -35,7 +36,8 @@ def load_user(session_id: str) -> User | None:
     version = version or "0"
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = db.session.get(User, int(user_id))
+    # With its memberships in the same query: nearly every page checks the user's roles.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.memberships)])
     return user if user is not None and user.session_version == int(version) else None
 
 
