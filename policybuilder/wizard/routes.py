@@ -98,6 +98,17 @@ def per_revision(name: str, protocol: Protocol, make, *key):
 
 
 @bp.app_template_global()
+def progress_nav(protocol: Protocol, states: list, current: str) -> Markup:
+    """The wizard's list of steps (wizard/_progress.html) with ``current`` marked: the same for a draft revision,
+    ``current`` and interface language, so written once for them."""
+    return per_revision(
+        "progress", protocol,
+        lambda: Markup(render_template("wizard/_progress.html", protocol=protocol, states=states, current=current, schema=get_schema())),
+        current, current_lang(), request.script_root,
+    )
+
+
+@bp.app_template_global()
 def translation_count(protocol: Protocol) -> int:
     """How many typed answers of the draft can be translated (the translations page is offered when there is one)."""
     return per_revision("translation_counts", protocol,

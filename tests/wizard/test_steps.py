@@ -1,6 +1,8 @@
 """The wizard through the test client: start, every step, the review page, persistence."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from policybuilder import create_app
@@ -171,3 +173,24 @@ def test_group_rows_can_be_added_and_removed(app, client, submit, make_protocol)
     remaining = stored(app, protocol_id).answers[key][question.id]
     assert len(remaining) == rows - 1
     assert all(row.get(field.id) != "Eerste rij" for row in remaining)
+
+
+def test_the_step_list_marks_the_step_shown_and_follows_each_save(client, submit, make_protocol):
+    protocol_id = make_protocol()
+
+    def nav(key: str) -> str:
+        page = client.get(step_url(protocol_id, key)).get_data(as_text=True)
+        return re.search(r'<nav class="progress".*?</nav>', page, re.S).group(0)
+
+    def current(html: str) -> list[str]:
+        return re.findall(r'href="/protocols/\d+/steps/(\w+)" aria-current="step"', html)
+
+    def state_of(html: str, key: str) -> str:
+        return re.search(rf'<li class="([^"]*)">\s*<a href="/protocols/\d+/steps/{key}"', html)[1].replace("current", "").strip()
+
+    assert current(nav("procedure")) == ["procedure"]
+    assert current(nav("learning")) == ["learning"]  # the same draft revision, another step shown
+    assert state_of(nav("learning"), "learning") != "complete"
+    assert submit(step_url(protocol_id, "learning"), nav="stay").status_code == 302  # the defaults, saved: complete
+    assert state_of(nav("learning"), "learning") == "complete"
+    assert state_of(nav("procedure"), "learning") == "complete" and current(nav("procedure")) == ["procedure"]
