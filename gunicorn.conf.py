@@ -2,7 +2,8 @@
 
 Workers and threads follow the cores; the environment overrides them:
 WEB_CONCURRENCY (worker processes), GUNICORN_THREADS (threads per worker), BIND or PORT,
-GUNICORN_TIMEOUT (seconds a request may take, a large PDF included).
+GUNICORN_TIMEOUT (seconds a request may take, a large PDF included), GUNICORN_MAX_REQUESTS (requests before a
+worker is replaced by a fresh one).
 """
 import os
 
@@ -18,9 +19,10 @@ graceful_timeout = 30
 keepalive = 5
 # Load the app once, before forking: workers start at once and share the loaded code.
 preload_app = True
-# Restart a worker now and then, so that a slow leak cannot grow without bound.
-max_requests = 5000
-max_requests_jitter = 500
+# Restart a worker now and then, so that a slow leak cannot grow without bound; rarely, since a new worker starts
+# with cold caches (forms, templates, previews): at 250 requests/s, 5,000 meant a restart of each worker every 40 s.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 100_000))
+max_requests_jitter = max_requests // 10
 # No control socket in the home folder: several instances (a benchmark beside `make run`) would share it.
 control_socket_disable = True
 

@@ -159,7 +159,8 @@ def stop_server(server: subprocess.Popen) -> None:
 
 
 def group_cpu_seconds(group: int) -> float:
-    """CPU seconds (user + system) used so far by the live processes of process group ``group`` (the server)."""
+    """CPU seconds (user + system) used so far by process group ``group`` (the server): its live processes and the
+    children they reaped (a worker that gunicorn replaced, a render process that ended)."""
     total = 0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -167,7 +168,7 @@ def group_cpu_seconds(group: int) -> float:
         except OSError:
             continue
         if int(fields[2]) == group:
-            total += int(fields[11]) + int(fields[12])
+            total += sum(int(field) for field in fields[11:15])  # utime, stime, cutime, cstime
     return total / os.sysconf("SC_CLK_TCK")
 
 
