@@ -33,9 +33,13 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms request=%({x-request-id}o
 
 
 def post_fork(server, worker):
-    """Each worker opens its own database connections (none inherited from the loading process)."""
+    """Each worker opens its own database connections (none inherited from the loading process) and starts its render
+    processes (the embedded default's local pool; with Redis the queue's workers render)."""
+    from policybuilder.documents.jobs import LocalBackend
     from policybuilder.extensions import db
 
     app = worker.app.wsgi()
     with app.app_context():
         db.engine.dispose(close=False)
+    if isinstance(backend := app.extensions["policybuilder.render"], LocalBackend):
+        backend.start()

@@ -72,6 +72,11 @@ def render_spec(spec: RenderSpec, schema: Schema | None = None) -> bytes:
     return render(PARTS[spec.part](schema, spec.answers, spec.meta, spec.lang), style, spec.fmt)
 
 
+def _ready() -> None:
+    """Load the PDF renderer (WeasyPrint, fonts) in a render process before its first document."""
+    from ..document import render_pdf  # noqa: F401  (imported for its side effect: the module loaded)
+
+
 def _lower_priority() -> None:
     """Render only on CPU time the web workers leave: SCHED_IDLE yields to them at once (Linux), else nice 19."""
     try:
@@ -111,6 +116,12 @@ class LocalBackend:
         log.info("render %s queued (%s %s)", key, spec.part, spec.fmt)
         future.add_done_callback(partial(self._finished, key, spec))
         return PENDING
+
+    def start(self) -> None:
+        """Start the render processes now, each loading the renderer at idle priority: a web worker calls this when it
+        starts, so that neither the first download nor the drafters of that moment pay for it."""
+        for _ in range(self.workers):
+            self._executor().submit(_ready)
 
     def status(self, key: str) -> str:
         """ready, pending, failed, or missing (nobody renders it)."""

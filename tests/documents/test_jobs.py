@@ -220,3 +220,15 @@ def test_the_queue_and_the_local_pool_make_identical_files(queued, client, draft
 def test_flask_worker_without_redis_says_what_to_set(runner):
     result = runner.invoke(args=["worker", "--burst"])
     assert result.exit_code == 2 and "POLICYBUILDER_REDIS_URL" in result.output
+
+
+def _render_process_state() -> tuple[int, bool]:
+    return os.sched_getscheduler(0), "weasyprint" in sys.modules
+
+
+def test_render_processes_start_with_the_worker_at_idle_priority_with_the_renderer_loaded(app):
+    backend = app.extensions["policybuilder.render"]
+    backend.start()  # what gunicorn's post_fork does in each web worker
+    policy, loaded = backend._executor().submit(_render_process_state).result(timeout=120)
+    assert policy == os.SCHED_IDLE  # only the CPU the web workers leave
+    assert loaded  # the first document does not wait for WeasyPrint to load
