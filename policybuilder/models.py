@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, DateTime, ForeignKey, LargeBinary, String, Text, UniqueConstraint, event, inspect, update
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -49,6 +49,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     memberships: Mapped[list["Membership"]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    # How many invitations wait for this person's answer: read in the same query as the logged-in user (auth.load_user),
+    # None wherever a User is loaded otherwise.
+    waiting_invitations: Mapped[int | None] = query_expression()
 
     def get_id(self) -> str:
         """The session's id: "<id>:<session version>", so an older session or remember cookie no longer loads."""

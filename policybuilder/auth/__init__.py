@@ -6,11 +6,11 @@ from flask import Flask, current_app, redirect, request, url_for
 from flask_login import current_user
 from flask.cli import with_appcontext
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, with_expression
 
 from ..extensions import db, limiter, login_manager
 from ..models import User
-from .users import UserError, create_user, find_user, password_token, pending_count, record_about_account
+from .users import UserError, create_user, find_user, password_token, pending_count, pending_count_of, record_about_account
 
 OPEN_ENDPOINTS = {"auth.setup", "static", "health.check", "locale.switch"}
 
@@ -36,8 +36,11 @@ def load_user(session_id: str) -> User | None:
     version = version or "0"
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    # With its memberships in the same query: nearly every page checks the user's roles.
-    user = db.session.get(User, int(user_id), options=[joinedload(User.memberships)])
+    # With its memberships and waiting invitations in the same query: nearly every page checks the user's roles,
+    # and every page header shows the invitations.
+    user = db.session.get(User, int(user_id), options=[
+        joinedload(User.memberships), with_expression(User.waiting_invitations, pending_count_of(User.id).scalar_subquery()),
+    ])
     return user if user is not None and user.session_version == int(version) else None
 
 
@@ -45,7 +48,8 @@ def _invitation_count() -> dict:
     """How many invitations wait for the logged-in user, for the link in the page header."""
     if not current_user.is_authenticated:
         return {"invitation_count": 0}
-    return {"invitation_count": pending_count(current_user)}
+    waiting = current_user.waiting_invitations
+    return {"invitation_count": pending_count(current_user) if waiting is None else waiting}
 
 
 def _setup_first():

@@ -185,7 +185,12 @@ def pending_invitations(user: User) -> list[MembershipInvitation]:
 
 def pending_count(user: User) -> int:
     """How many invitations wait for ``user``'s answer (one COUNT, for the page header)."""
-    return db.session.scalar(select(func.count()).select_from(MembershipInvitation).where(*_pending_where(MembershipInvitation.user_id == user.id)))
+    return db.session.scalar(pending_count_of(user.id))
+
+
+def pending_count_of(user_id):
+    """The COUNT of the invitations waiting for ``user_id`` (a value, or the user's id column for a subquery)."""
+    return select(func.count()).select_from(MembershipInvitation).where(*_pending_where(MembershipInvitation.user_id == user_id))
 
 
 def organisation_invitations(organisation: Organisation) -> list[MembershipInvitation]:

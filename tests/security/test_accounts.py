@@ -177,3 +177,15 @@ def test_the_audit_log_names_the_invited_address_not_the_person(app, client, org
     assert f"An Peeters nodigde {BERT} uit als beheerder." in page
     assert f"An Peeters trok de uitnodiging voor {BERT} in." in page
     assert "Bert Baas" not in page
+
+
+def test_every_page_header_counts_the_invitations_waiting_for_the_person(app, client, org, submit, other_admin):
+    bert_client = log_in(app, BERT)
+    assert "Uitnodigingen (" not in bert_client.get("/").get_data(as_text=True)
+    invite_bert(submit, org)
+    assert '<a href="/invitations">Uitnodigingen (1)</a>' in bert_client.get("/").get_data(as_text=True)
+    assert "Uitnodigingen (" not in client.get("/").get_data(as_text=True)  # the inviter's own header: none for them
+    with app.app_context():
+        invitation_id = db.session.query(MembershipInvitation).one().id
+    assert bert_client.post(f"/invitations/{invitation_id}/accept", data={"csrf_token": csrf(bert_client)}).status_code == 302
+    assert "Uitnodigingen (" not in bert_client.get("/").get_data(as_text=True)
