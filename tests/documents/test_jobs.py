@@ -140,7 +140,7 @@ def test_saves_submits_and_approvals_render_ahead(queued, client, submitted, dec
 
 def test_a_draft_is_rendered_ahead_as_it_is_after_its_last_save_and_the_saves_do_not_wait_for_it(
         queued, client, submitted, submit, caplog, monkeypatch):
-    queued.config.update(RENDER_AHEAD=True, RENDER_AHEAD_DELAY=0.5)
+    queued.config.update(RENDER_AHEAD=True, RENDER_AHEAD_DELAY=2)  # room for both saves, even on a busy machine
     built = []
     real = jobs.PARTS["card"]
     monkeypatch.setitem(jobs.PARTS, "card", lambda *args: built.append(1) or real(*args))
