@@ -294,11 +294,17 @@ def validated_yaml(name: str, schema_dir: Path = SCHEMA_DIR) -> Any:
     data = _read_cache(cache, digest) if cache is not None and digest is not None else None
     if data is None:
         data = read_yaml(schema_dir / f"{name}.yaml")
-        element_schema = load_json_schema("element.schema.json", schema_dir)
-        validate(data, load_json_schema(f"{name}.schema.json", schema_dir), f"{name}.yaml", {"element.schema.json": element_schema})
+        check_file_data(data, name, schema_dir)
         if cache is not None and digest is not None:
             _write_cache(cache, digest, data)
     return data
+
+
+def check_file_data(data: Any, name: str, schema_dir: Path = SCHEMA_DIR) -> None:
+    """Check ``data`` (as in ``schemas/<name>.yaml``) against ``<name>.schema.json``, which may refer to
+    element.schema.json; SchemaError names the file and the field."""
+    validate(data, load_json_schema(f"{name}.schema.json", schema_dir), f"{name}.yaml",
+             {"element.schema.json": load_json_schema("element.schema.json", schema_dir)})
 
 
 def _read_cache(cache: Path, digest: str) -> Any:

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..schema import PLACEHOLDER, SCHEMA_DIR, Condition, SchemaError, load_json_schema, unknown_fact, validate, validated_yaml
+from ..schema import PLACEHOLDER, SCHEMA_DIR, Condition, SchemaError, check_file_data, unknown_fact, validated_yaml
 from .errors import TemplateError
 
 
@@ -51,8 +51,7 @@ class DocumentTexts:
 def parse_texts(data: Any, schema_dir: Path = SCHEMA_DIR) -> DocumentTexts:
     """Validate ``data`` against document.schema.json and turn it into DocumentTexts."""
     try:
-        validate(data, load_json_schema("document.schema.json", schema_dir), "document.yaml",
-                 {"element.schema.json": load_json_schema("element.schema.json", schema_dir)})
+        check_file_data(data, "document", schema_dir)
     except SchemaError as exc:
         raise TemplateError(str(exc)) from exc
     return _texts(data)

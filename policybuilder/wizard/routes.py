@@ -278,7 +278,7 @@ def review(protocol_id: int):
     schema = get_schema()
     protocol = protocol_or_404(protocol_id, "drafter")
     return render_template(
-        "wizard/review.html", protocol=protocol, schema=schema, states=step_states(schema, protocol),
+        "wizard/review.html", protocol=protocol, schema=schema, states=_step_states(schema, protocol),
         newer=newer_version(protocol),
     )
 
@@ -314,7 +314,7 @@ def translations(protocol_id: int):
     _explain_expired(form)
     failed = form.is_submitted() and (form.errors or problems)
     return render_template(
-        "wizard/translations.html", protocol=protocol, schema=schema, states=step_states(schema, protocol), form=form,
+        "wizard/translations.html", protocol=protocol, schema=schema, states=_step_states(schema, protocol), form=form,
         typed=typed, source_lang=source_lang, target_lang=target_lang, problems=problems,
     ), 422 if failed else 200
 
