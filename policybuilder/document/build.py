@@ -36,8 +36,8 @@ from .texts import Block, DocumentTexts, Part, load_texts
 WHOLE = re.compile(r"\s*(\*{0,2})\{[a-z][a-z_]*\.[a-z][a-z0-9_]*\}\1\s*")  # wording that is one placeholder alone
 EMPHASIS = re.compile(r"\*\*(?P<bold>.+?)\*\*|\*(?P<italic>[^*\s][^*]*?)\*")
 SENTENCE_END = re.compile(r"(^|[.!?:]\s*\n|[.!?])\s*$")
-KEEP_CASE = frozenset({"profile.name"})
-FACTS_KNOWN = frozenset(FACT_NAMES)  # names are printed as typed, also at the start of a sentence
+KEEP_CASE = frozenset({"profile.name"})  # names are printed as typed, also at the start of a sentence
+FACTS_KNOWN = frozenset(FACT_NAMES)
 # Which question a fact comes from, so that "left blank" on that question also blanks the fact.
 FACT_SOURCES = {**FROM_ANSWERS, **TAILORED, "consultation_body": "profile.has_cpbw",
                 **dict.fromkeys(("level_first", "level_second", "level_high", "level_top"), "procedure.severity_levels")}

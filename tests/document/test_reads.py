@@ -2,14 +2,11 @@
 the sections a step changes; the preview's HTML blocks made once. Each must give what a full build gives."""
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
-from policybuilder.document import Style, build_document, html, render_html
+from policybuilder.document import build_document
 from policybuilder.document.build import build_with_reads, sections_changed_by
-from policybuilder.document.model import NoteBox, Paragraph, Run
-from policybuilder.recent import Recent
+from policybuilder.document.model import NoteBox, Run
 
 from .conftest import META, example
 
