@@ -1,9 +1,11 @@
 """Who may see what: every lookup is scoped to the organisations of the logged-in user."""
 from __future__ import annotations
 
+import functools
+
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .extensions import db
 from .models import Organisation, Protocol, ProtocolVersion
@@ -27,9 +29,18 @@ def organisation_or_404(organisation_id: int, role: str | None = None) -> Organi
 
 def protocol_or_404(protocol_id: int, role: str | None = None) -> Protocol:
     """A protocol of one of the current user's organisations, with ``role`` there if given."""
-    protocol = db.get_or_404(Protocol, protocol_id)
+    protocol = db.session.execute(_protocol_query(), {"protocol_id": protocol_id}).scalar_one_or_none()
+    if protocol is None:
+        abort(404)
     require_role(protocol.organisation_id, role)
     return protocol
+
+
+@functools.cache
+def _protocol_query():
+    """A protocol by id; built once (every wizard request looks one up, and building a query costs more than a
+    small query's run)."""
+    return select(Protocol).where(Protocol.id == bindparam("protocol_id"))
 
 
 def version_or_404(protocol_id: int, number: int, role: str | None = None) -> ProtocolVersion:

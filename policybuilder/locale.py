@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from babel import Locale
 from flask import Blueprint, Flask, abort, flash, has_request_context, redirect, request, session
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -21,6 +22,8 @@ DEFAULT = "nl"
 BELGIAN = {"nl": "nl_BE", "fr": "fr_BE"}
 # Each language named in itself, so that someone who cannot read the current one still finds theirs.
 NAMES = {"nl": "Nederlands", "fr": "Français"}
+# Parsed once: Flask-Babel takes a Locale as it is, where it would parse a name again on every request.
+LOCALES = {language: Locale.parse(name) for language, name in BELGIAN.items()}
 SESSION_KEY = "locale"
 # Set when the choice was made before logging in: the login that follows keeps it in the account.
 CHOSEN_LOGGED_OUT = "locale_chosen_logged_out"
@@ -55,9 +58,9 @@ def _own_language() -> str | None:
         return None
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """Flask-Babel's locale selector: the interface language with its Belgian formats."""
-    return BELGIAN[interface_language()]
+    return LOCALES[interface_language()]
 
 
 @contextmanager

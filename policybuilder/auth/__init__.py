@@ -1,11 +1,13 @@
 """Accounts: log in, first-run setup, set-password links, users and audit log per organisation."""
 from __future__ import annotations
 
+import functools
+
 import click
 from flask import Flask, current_app, redirect, request, url_for
 from flask_login import current_user
 from flask.cli import with_appcontext
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, with_expression
 
 from ..extensions import db, limiter, login_manager
@@ -36,12 +38,18 @@ def load_user(session_id: str) -> User | None:
     version = version or "0"
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    # With its memberships and waiting invitations in the same query: nearly every page checks the user's roles,
-    # and every page header shows the invitations.
-    user = db.session.get(User, int(user_id), options=[
-        joinedload(User.memberships), with_expression(User.waiting_invitations, pending_count_of(User.id).scalar_subquery()),
-    ])
+    user = db.session.execute(_user_query(), {"user_id": int(user_id)}).unique().scalar_one_or_none()
     return user if user is not None and user.session_version == int(version) else None
+
+
+@functools.cache
+def _user_query():
+    """A user by id with their memberships and waiting invitations in the same query (nearly every page checks the
+    user's roles, every page header shows the invitations); built once, since building its loader options costs
+    three times what running it does."""
+    return select(User).where(User.id == bindparam("user_id")).options(
+        joinedload(User.memberships), with_expression(User.waiting_invitations, pending_count_of(User.id).scalar_subquery()),
+    )
 
 
 def _invitation_count() -> dict:

@@ -131,7 +131,8 @@ def _field(question: Question, lang: str):
     if question.type == "multichoice":
         return MultiCheckboxField(choices=choices, **common)
     row_form = type(f"Row_{question.id}", (SubForm,), {f.id: _field(f, lang) for f in question.fields})
-    return RowList(FormField(row_form), max_rows=question.max_items, label=label, description=description)
+    # Rows are shown without a label of their own; an empty one spares WTForms loading its catalogue to make one.
+    return RowList(FormField(row_form, label=""), max_rows=question.max_items, label=label, description=description)
 
 
 class StepFormClasses(Mapping):
