@@ -64,7 +64,8 @@ dev: system-run install
 
 # The tests that touch the database run a second time on PostgreSQL: a throwaway cluster on loopback,
 # started and stopped by scripts/with-postgres.sh (which installs Debian's PostgreSQL if it is missing).
-POSTGRES_TESTS := tests/test_migrations.py tests/test_backup.py tests/test_health.py tests/wizard tests/approvals tests/auth tests/federation
+POSTGRES_TESTS := tests/test_migrations.py tests/test_backup.py tests/test_health.py tests/wizard tests/approvals tests/auth tests/federation \
+	tests/security/test_error_pages.py
 
 # The page checkers of tests/browser/test_a11y.py: axe-core (injected into each page) and the Nu Html Checker (run with Java).
 NPM_TOOLS := axe-core@4.14.1 vnu-jar@26.9.27

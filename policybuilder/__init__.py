@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import database, locale
 from .extensions import LazyMigrateGroup, db
-from .url_rules import LazyBuilderRule
+from .url_rules import IdConverter, LazyBuilderRule
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
     )
     app.url_rule_class = LazyBuilderRule  # URL builders compiled at their first url_for, not every one at start-up
+    app.url_map.converters["int"] = IdConverter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_object("policybuilder.config.Defaults")
     app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "policybuilder.sqlite")

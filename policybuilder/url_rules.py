@@ -1,9 +1,20 @@
-"""URL rules whose URL builders are compiled when first used, not all at start-up."""
+"""URL rules whose URL builders are compiled when first used, not all at start-up; ids in URLs the database can hold."""
 from __future__ import annotations
 
 from typing import Any, Callable
 
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Map, Rule
+
+LARGEST_ID = 2**31 - 1  # the largest id a table holds on PostgreSQL (integer columns); SQLite's ids stay below it too
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in a URL: a number above the largest id the database can hold names no row, so the URL matches
+    nothing (404), where the database driver would fail on it (500)."""
+
+    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None, max: int | None = LARGEST_ID,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
 
 
 class LazyBuilderRule(Rule):

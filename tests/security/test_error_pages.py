@@ -63,3 +63,16 @@ def test_when_even_the_error_page_fails_a_plain_dutch_page_answers(app, client, 
     assert response.status_code == 404
     assert "Deze pagina bestaat niet (meer)." in response.get_data(as_text=True)
     assert response.get_data(as_text=True).startswith("<!doctype html>")
+
+
+def test_an_id_beyond_what_the_database_holds_is_not_found_rather_than_an_error(app, client, make_protocol):
+    """URL ids are numbers of any length; an id column holds 32 bits on PostgreSQL, 64 on SQLite: a number beyond
+    either must be a 404, never a 500 from the database driver."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production
+    make_protocol()
+    paths = ["/protocols/{}/steps/contacts", "/protocols/{}/translations", "/organisations/{}/users", "/templates/{}/contacts"]
+    for number in (2**31 - 1, 2**31, 2**63 - 1, 2**63, 10**30):
+        for path in paths:
+            assert client.get(path.format(number)).status_code == 404, (path, number)
+    response = client.post(f"/protocols/{10**30}/steps/contacts", data={"csrf_token": "x"})
+    assert response.status_code == 404
