@@ -93,18 +93,26 @@ def wizard_helpers():
 def per_revision(name: str, protocol: Protocol, make, *key):
     """``make()`` for the draft as it is (and ``key``): worked out once per draft revision (every save makes a new
     one), kept per app under ``name``."""
+    return _kept(name, (protocol.revision, *key), protocol, make)
+
+
+def _kept(name: str, key: tuple, protocol: Protocol, make):
+    """``make()`` for ``protocol`` and ``key``, kept per app under ``name`` (the most recent 256)."""
     kept = current_app.extensions.setdefault(f"policybuilder.{name}", Recent(256))
-    return kept.get((get_schema(), protocol.id, protocol.revision, *key), make)
+    return kept.get((get_schema(), protocol.id, *key), make)
 
 
 @bp.app_template_global()
 def progress_nav(protocol: Protocol, states: list, current: str) -> Markup:
-    """The wizard's list of steps (wizard/_progress.html) with ``current`` marked: the same for a draft revision,
-    ``current`` and interface language, so written once for them."""
-    return per_revision(
-        "progress", protocol,
-        lambda: Markup(render_template("wizard/_progress.html", protocol=protocol, states=states, current=current, schema=get_schema())),
-        current, current_lang(), request.script_root,
+    """The wizard's list of steps (wizard/_progress.html) with ``current`` marked, written once for what it shows:
+    each step's state, ``current``, whether translations are offered, the interface language. Most saves change
+    none of these, so the list is written again only when a step's state does."""
+    offered = current == "translations" or translation_count(protocol) > 0
+    shown = tuple((state.key, state.number, state.saved, bool(state.missing)) for state in states)
+    return _kept(
+        "progress", (shown, current, offered, current_lang(), request.script_root), protocol,
+        lambda: Markup(render_template("wizard/_progress.html", protocol=protocol, states=states, current=current,
+                                       offered=offered, schema=get_schema())),
     )
 
 

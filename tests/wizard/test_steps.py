@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import template_rendered
 
 from policybuilder import create_app
 from policybuilder.extensions import db
@@ -194,3 +195,31 @@ def test_the_step_list_marks_the_step_shown_and_follows_each_save(client, submit
     assert submit(step_url(protocol_id, "learning"), nav="stay").status_code == 302  # the defaults, saved: complete
     assert state_of(nav("learning"), "learning") == "complete"
     assert state_of(nav("procedure"), "learning") == "complete" and current(nav("procedure")) == ["procedure"]
+
+
+def test_the_step_list_is_written_again_only_when_what_it_shows_changes(app, client, submit, make_protocol):
+    protocol_id = make_protocol()
+    written: list[str] = []
+
+    def record(_sender, template, context, **_extra):
+        if template.name == "wizard/_progress.html":
+            written.append(context["current"])
+
+    template_rendered.connect(record, app)
+    try:
+        client.get(step_url(protocol_id, "learning"))
+        assert written == ["learning"]
+        assert submit(step_url(protocol_id, "learning"), nav="stay").status_code == 302  # saved: learning complete
+        client.get(step_url(protocol_id, "learning"))
+        assert written == ["learning", "learning"]  # a step's state changed: written again
+        assert submit(step_url(protocol_id, "learning"), {"training": "Jaarlijkse vorming."}).status_code == 302
+        client.get(step_url(protocol_id, "learning"))
+        assert written == ["learning"] * 3  # a typed answer: the translations page is offered now
+        assert submit(step_url(protocol_id, "learning"), {"training": "Tweejaarlijkse vorming."}).status_code == 302
+        page = client.get(step_url(protocol_id, "learning")).get_data(as_text=True)
+        assert "Tweejaarlijkse vorming." in page  # a new revision, everything the list shows as it was
+        assert written == ["learning"] * 3
+        client.get(step_url(protocol_id, "procedure"))
+        assert written == ["learning"] * 3 + ["procedure"]
+    finally:
+        template_rendered.disconnect(record, app)
