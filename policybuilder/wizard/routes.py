@@ -106,7 +106,7 @@ def _kept(name: str, key: tuple, protocol: Protocol, make):
 def progress_nav(protocol: Protocol, states: list, current: str) -> Markup:
     """The wizard's list of steps (wizard/_progress.html) with ``current`` marked, written once for what it shows:
     each step's state, ``current``, whether translations are offered, the interface language. Most saves change
-    none of these, so the list is written again only when a step's state does."""
+    none of these, so the list is written again only when one of them changes."""
     offered = current == "translations" or translation_count(protocol) > 0
     shown = tuple((state.key, state.number, state.saved, bool(state.missing)) for state in states)
     return _kept(
