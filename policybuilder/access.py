@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import bindparam, select
 
 from .extensions import db
-from .models import Organisation, Protocol, ProtocolVersion
+from .models import LARGEST_INTEGER, Organisation, Protocol, ProtocolVersion
 
 
 def require_role(organisation_id: int, role: str | None) -> None:
@@ -46,6 +46,8 @@ def _protocol_query():
 def version_or_404(protocol_id: int, number: int, role: str | None = None) -> ProtocolVersion:
     """Version ``number`` of a protocol the current user may see."""
     protocol = protocol_or_404(protocol_id, role)
+    if not 0 < number <= LARGEST_INTEGER:  # a number from a query string
+        abort(404)
     version = db.session.scalar(
         select(ProtocolVersion).where(ProtocolVersion.protocol_id == protocol.id, ProtocolVersion.number == number)
     )

@@ -13,6 +13,9 @@ from .canonical import content_hash
 from .extensions import db
 
 ROLES = ("drafter", "approver", "admin", "federation_editor")
+# The largest value an integer column (ids, revisions, version numbers) holds on PostgreSQL; SQLite's reach further.
+# A number from a URL or a form beyond it names no row: it is turned away before the database driver fails on it.
+LARGEST_INTEGER = 2**31 - 1
 
 
 Timestamp = DateTime(timezone=True)

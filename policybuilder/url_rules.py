@@ -5,14 +5,14 @@ from typing import Any, Callable
 
 from werkzeug.routing import IntegerConverter, Map, Rule
 
-LARGEST_ID = 2**31 - 1  # the largest id a table holds on PostgreSQL (integer columns); SQLite's ids stay below it too
+from .models import LARGEST_INTEGER
 
 
 class IdConverter(IntegerConverter):
     """``<int:…>`` in a URL: a number above the largest id the database can hold names no row, so the URL matches
     nothing (404), where the database driver would fail on it (500)."""
 
-    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None, max: int | None = LARGEST_ID,
+    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None, max: int | None = LARGEST_INTEGER,
                  signed: bool = False) -> None:
         super().__init__(map, fixed_digits, min, max, signed)
 

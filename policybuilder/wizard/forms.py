@@ -29,6 +29,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..schema import CONTROL_CHARS, Question, Schema, text
+from ..models import LARGEST_INTEGER
 
 YES_NO = (SelectChoice("yes", _l("Ja")), SelectChoice("no", _l("Nee")))
 
@@ -291,8 +292,9 @@ def field_errors(form, element, lang: str) -> dict[str, list[str]]:
 
 
 def as_int(raw) -> int:
-    """``raw`` as an integer; -1 for anything else (a revision no save can match)."""
+    """``raw`` as an integer a database column can hold; -1 for anything else (a revision no save can match)."""
     try:
-        return int(raw)
+        number = int(raw)
     except (TypeError, ValueError):
         return -1
+    return number if 0 <= number <= LARGEST_INTEGER else -1

@@ -124,6 +124,8 @@ def test_compare_any_two_versions(client, submitted, decide, submit, token):
     page = client.get(f"/protocols/{submitted}/compare?from=1&to=2").get_data(as_text=True)
     assert "<ins>nieuwe </ins>" in page or "<ins>nieuwe</ins>" in page
     assert client.get(f"/protocols/{submitted}/compare?from=1&to=9").status_code == 404
+    for number in (2**31, 2**63, -(2**63) - 1, 10**30):  # beyond what the column holds: not found, not a 500
+        assert client.get(f"/protocols/{submitted}/compare?from=1&to={number}").status_code == 404, number
 
 
 def test_dashboard_shows_where_each_protocol_stands(app, client, submitted, decide, make_protocol):

@@ -215,3 +215,16 @@ def test_saving_a_step_without_a_change_makes_no_new_revision(app, client, submi
     # The form opened before that change posts the old text: a conflict, as before, not a silent success.
     answer = client.post(url, data=MultiDict([*stale, ("nav", "stay")]))
     assert answer.status_code == 409 and state()[2]["learning"]["training"] == "Elk jaar een vorming."
+
+
+@pytest.mark.parametrize("revision", ["2147483648", "99999999999999999999999", "-99999999999999999999", "1e3", ""])
+def test_a_revision_no_save_can_have_is_a_conflict_and_changes_nothing(app, client, make_protocol, revision):
+    """A form's revision beyond what the column holds (or no number) names no state of the draft: 409, as a stale
+    form gets, where the database driver failed on it (500)."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    protocol_id = make_protocol(answers={"learning": {"training": "Elk jaar een vorming."}})
+    url = f"/protocols/{protocol_id}/steps/learning"
+    fields = [(k, revision if k == "revision" else v) for k, v in form_of(client, url) if k != "training"]
+    response = client.post(url, data=MultiDict([*fields, ("training", "Een andere tekst."), ("nav", "stay")]))
+    assert response.status_code == 409
+    assert stored(app, protocol_id).answers["learning"]["training"] == "Elk jaar een vorming."
