@@ -28,8 +28,8 @@ from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..schema import CONTROL_CHARS, Question, Schema, text
 from ..models import LARGEST_INTEGER
+from ..schema import CONTROL_CHARS, Question, Schema, text
 
 YES_NO = (SelectChoice("yes", _l("Ja")), SelectChoice("no", _l("Nee")))
 
